@@ -1,0 +1,151 @@
+//! The CLI end to end: Go programs run like under Node's runner, and bad input gets a one-line
+//! error and a non-zero exit, never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn wasmexec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wasmexec"))
+        .args(["--no-cache"])
+        .args(args)
+        .env_remove("WASMEXEC_ENGINE")
+        .output()
+        .expect("run wasmexec")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wasmexec-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Builds a guest package once per test binary.
+fn guest(name: &str) -> PathBuf {
+    let out = tmp(&format!("{name}.wasm"));
+    if !out.exists() {
+        let status = Command::new("go")
+            .args(["build", "-trimpath", "-o"])
+            .arg(&out)
+            .arg(format!("./{name}"))
+            .current_dir(repo().join("go-guests"))
+            .env("GOOS", "js")
+            .env("GOARCH", "wasm")
+            .status()
+            .expect("go on PATH");
+        assert!(status.success());
+    }
+    out
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert!(!out.status.success(), "must fail");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.starts_with("wasmexec: "), "error line: {err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(!err.contains("panicked"), "no Rust panic: {err:?}");
+    err
+}
+
+#[test]
+fn runs_a_package_directory_and_passes_args_and_env() {
+    let out = wasmexec(&[
+        "--env",
+        "GREETING=hi",
+        "--env",
+        "EMPTY=",
+        repo().join("go-guests/args_env").to_str().unwrap(),
+        "one",
+        "-test.v",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("one") && stdout.contains("-test.v"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("hi"), "{stdout}");
+}
+
+#[test]
+fn exit_status_is_the_guests() {
+    let out = wasmexec(&[guest("exit_code").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = wasmexec(&[guest("panic").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("panic: "));
+    let out = wasmexec(&[guest("deadlock").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("all goroutines are asleep - deadlock!"));
+}
+
+#[test]
+fn steps_print_json_lines() {
+    let out = wasmexec(&[
+        "--invoke",
+        "shout=hello",
+        "--host-call",
+        "b/n/upper=got {payload}",
+        guest("wapc_host_call").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("{\"invoke\":\"shout\""), "{stdout}");
+}
+
+#[test]
+fn a_file_that_is_not_wasm_is_refused() {
+    let p = tmp("not.wasm");
+    std::fs::write(&p, "hello, I am text").unwrap();
+    let err = one_line_error(&wasmexec(&[p.to_str().unwrap()]));
+    assert!(err.contains("not a valid WebAssembly module"), "{err}");
+}
+
+#[test]
+fn a_wasm_module_that_is_not_a_go_program_is_refused() {
+    let p = tmp("empty.wasm");
+    std::fs::write(&p, b"\0asm\x01\0\0\0").unwrap();
+    let err = one_line_error(&wasmexec(&[p.to_str().unwrap()]));
+    assert!(
+        err.contains("not a Go GOOS=js GOARCH=wasm program"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_guest_importing_an_unknown_gojs_function_is_refused_by_name() {
+    let mut wasm = std::fs::read(guest("hello")).unwrap();
+    let from = b"runtime.wasmWrite";
+    let at = wasm
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("hello imports wasmWrite");
+    wasm[at..at + from.len()].copy_from_slice(b"runtime.wasmWrote");
+    let p = tmp("unknown-import.wasm");
+    std::fs::write(&p, wasm).unwrap();
+    let err = one_line_error(&wasmexec(&[p.to_str().unwrap()]));
+    assert!(err.contains("gojs::runtime.wasmWrote"), "{err}");
+}
+
+#[test]
+fn a_missing_file_and_a_bad_option_are_errors() {
+    one_line_error(&wasmexec(&["/nonexistent/x.wasm"]));
+    let out = wasmexec(&["--engine", "v8", "x.wasm"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn timeout_stops_a_guest_that_spins() {
+    let out = wasmexec(&["--timeout", "300ms", guest("busy_loop").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(124), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("wasmexec: timeout"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "spinning\n");
+}

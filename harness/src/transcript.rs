@@ -1,0 +1,380 @@
+//! Transcripts: what one run of a fixture did (exit status, output, step results, waPC
+//! exchanges), produced by our runtime or by the Node reference, rendered to one comparable
+//! text.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::rc::Rc;
+
+use anyhow::{bail, Context as _, Result};
+use serde_json::{json, Value as Json};
+use wasmexec::{Config, Error, Exchange, JsValue, Runtime, Status};
+
+use crate::spec::{arg_value, Spec};
+
+/// Lower-case hex.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses lower- or upper-case hex.
+pub fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// A number in the VALUE encoding.
+pub fn number_json(n: f64) -> Json {
+    if n.is_nan() {
+        json!({"$number": "NaN"})
+    } else if n == f64::INFINITY {
+        json!({"$number": "Infinity"})
+    } else if n == f64::NEG_INFINITY {
+        json!({"$number": "-Infinity"})
+    } else if n == 0.0 && n.is_sign_negative() {
+        json!({"$number": "-0"})
+    } else {
+        json!(n)
+    }
+}
+
+/// Bytes in the VALUE encoding.
+pub fn bytes_json(b: &[u8]) -> Json {
+    match std::str::from_utf8(b) {
+        Ok(s) => json!({"$bytes": s}),
+        Err(_) => json!({"$hex": hex(b)}),
+    }
+}
+
+/// A JS value in the VALUE encoding.
+pub fn value_json(v: &JsValue) -> Json {
+    match v {
+        JsValue::Undefined => json!({"$undefined": true}),
+        JsValue::Null => Json::Null,
+        JsValue::Bool(b) => json!(b),
+        JsValue::Number(n) => number_json(*n),
+        JsValue::String(s) => json!(s),
+        JsValue::Bytes(b) => bytes_json(b),
+        JsValue::Typed(name, values) => {
+            json!({"$typed": name, "values": values.iter().map(|n| number_json(*n)).collect::<Vec<_>>()})
+        }
+        JsValue::Array(items) => Json::Array(items.iter().map(value_json).collect()),
+        JsValue::Object(pairs) => Json::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), value_json(v)))
+                .collect(),
+        ),
+        JsValue::Function(_) => json!({"$function": true}),
+        JsValue::Error(m) => json!({"$error": m}),
+    }
+}
+
+#[derive(Clone, Default)]
+struct Capture(Rc<RefCell<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+    }
+}
+
+fn error_json(e: &Error) -> Json {
+    match e {
+        Error::NotFound(_) => json!({"kind": "not_found"}),
+        Error::NotAFunction(_) => json!({"kind": "not_a_function"}),
+        Error::Exited(code) => json!({"kind": "exited", "code": code}),
+        Error::Thrown(v) => json!({"kind": "thrown", "value": value_json(v)}),
+        Error::UnknownOperation(_) => json!({"kind": "unknown_operation"}),
+        Error::GuestError(m) => json!({"kind": "guest_error", "message": m}),
+        Error::NoAnswer(_) => json!({"kind": "no_answer"}),
+        other => json!({"kind": "host", "message": other.to_string()}),
+    }
+}
+
+fn exchange_json(e: &Exchange) -> Json {
+    match e {
+        Exchange::Invoke { operation, payload } => {
+            json!({"invoke": operation, "payload": bytes_json(payload)})
+        }
+        Exchange::HostCall {
+            binding,
+            namespace,
+            operation,
+            payload,
+            result,
+        } => {
+            let mut o = json!({"host_call": [binding, namespace, operation], "payload": bytes_json(payload)});
+            match result {
+                Ok(r) => o["response"] = bytes_json(r),
+                Err(m) => o["error"] = json!(m),
+            }
+            o
+        }
+        Exchange::GuestResponse(b) => json!({"guest_response": bytes_json(b)}),
+        Exchange::GuestError(m) => json!({"guest_error": m}),
+    }
+}
+
+/// The host object fixtures use (`harness.echo`, `harness.fail`, `harness.apply`), made with
+/// the embedding API exactly as an embedder would.
+pub fn harness_object() -> JsValue {
+    JsValue::object([
+        (
+            "echo",
+            JsValue::function(|_, args| Ok(args.into_iter().next().unwrap_or_default())),
+        ),
+        (
+            "fail",
+            JsValue::function(|_, args| {
+                let msg = match args.into_iter().next() {
+                    Some(JsValue::String(s)) => s,
+                    Some(JsValue::Undefined) | None => String::new(),
+                    Some(other) => format!("{other:?}"),
+                };
+                Err(JsValue::Error(msg))
+            }),
+        ),
+        (
+            "apply",
+            JsValue::function(|cx, mut args| {
+                if args.is_empty() {
+                    return Err(JsValue::Error("apply: missing function".into()));
+                }
+                let f = args.remove(0);
+                match cx.call(&f, args) {
+                    Ok(v) => Ok(v),
+                    Err(Error::Thrown(v)) => Err(v),
+                    Err(other) => Err(JsValue::Error(other.to_string())),
+                }
+            }),
+        ),
+    ])
+}
+
+/// Runs a fixture on our runtime and returns its transcript.
+pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Result<Json> {
+    let module = runtime.compile(wasm).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (stdout, stderr) = (Capture::default(), Capture::default());
+    let mut config = Config::new()
+        .args(std::iter::once(format!("{name}.wasm")).chain(spec.args.iter().cloned()))
+        .stdin(std::io::Cursor::new(spec.stdin.clone().into_bytes()))
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .global("harness", harness_object())
+        .record_wapc(true)
+        .timeout(std::time::Duration::from_secs(120));
+    for (k, v) in &spec.env {
+        config = config.env(k, v);
+    }
+    let answers = spec.host_calls.clone();
+    config = config.host_call(move |b, n, o, payload| {
+        match answers
+            .iter()
+            .find(|h| h.binding == b && h.namespace == n && h.operation == o)
+        {
+            Some(h) => h.answer(payload),
+            None => Err(format!("no host call answer for {b}/{n}/{o}")),
+        }
+    });
+    let mut guest = runtime
+        .instantiate(&module, config)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut steps = Vec::new();
+    let mut trap = None;
+    let mut record_trap = |e: &Error| -> bool {
+        if let Error::Aborted(a) = e {
+            trap = Some(a.to_string());
+            true
+        } else {
+            false
+        }
+    };
+    match guest.run() {
+        Err(e) if record_trap(&e) => {}
+        Err(e) => bail!("{e}"),
+        Ok(Status::Idle) if spec.steps.is_empty() => {
+            if let Err(e) = guest.wake_deadlocked() {
+                if !record_trap(&e) {
+                    bail!("{e}");
+                }
+            }
+        }
+        Ok(_) => {
+            for step in &spec.steps {
+                let entry = if let Some(call) = &step.call {
+                    let args: Vec<JsValue> =
+                        step.args.iter().map(arg_value).collect::<Result<_>>()?;
+                    match guest.call(call, &args) {
+                        Ok(v) => json!({"call": call, "result": value_json(&v)}),
+                        Err(e) if record_trap(&e) => break,
+                        Err(e) => json!({"call": call, "error": error_json(&e)}),
+                    }
+                } else {
+                    let op = step.invoke.as_deref().unwrap_or_default();
+                    let payload = step.payload.clone().unwrap_or_default();
+                    match guest.invoke(op, payload.as_bytes()) {
+                        Ok(b) => json!({"invoke": op, "result": bytes_json(&b)}),
+                        Err(e) if record_trap(&e) => break,
+                        Err(e) => json!({"invoke": op, "error": error_json(&e)}),
+                    }
+                };
+                steps.push(entry);
+            }
+        }
+    }
+    let wapc: Vec<Json> = guest.take_wapc_log().iter().map(exchange_json).collect();
+    let mut t = json!({
+        "exit_code": guest.exit_code(),
+        "stdout": stdout.text(),
+        "stderr": stderr.text(),
+        "steps": steps,
+        "wapc": wapc,
+    });
+    if let Some(msg) = trap {
+        t["trap"] = json!(msg);
+    }
+    Ok(t)
+}
+
+/// Runs a fixture under Node with the Go toolchain's own `wasm_exec.js`.
+pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
+    let dir = crate::target_dir().join("conformance").join("specs");
+    std::fs::create_dir_all(&dir)?;
+    let spec_path = dir.join(format!("{name}.json"));
+    std::fs::write(&spec_path, serde_json::to_vec(&spec.to_json(name)?)?)?;
+    let out = Command::new("node")
+        .arg("--stack-size=8192")
+        .arg(crate::repo_root().join("scripts/reference.mjs"))
+        .arg("--wasm")
+        .arg(wasm_path)
+        .arg("--spec")
+        .arg(&spec_path)
+        .arg("--timeout")
+        .arg("300")
+        .output()
+        .context("running node (is Node on PATH?)")?;
+    if !out.status.success() {
+        bail!(
+            "reference driver failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    serde_json::from_slice(&out.stdout).context("reference transcript is not JSON")
+}
+
+/// Canonical JSON: object keys sorted (Go inserts map keys in random order), numbers printed
+/// one way whatever produced them.
+fn canonical(v: &Json, out: &mut String) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 9.007199254740992e15 {
+                let _ = write!(out, "{}", f as i64);
+            } else {
+                let _ = write!(out, "{f:e}");
+            }
+        }
+        Json::String(s) => out.push_str(&serde_json::to_string(s).expect("strings serialise")),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).expect("strings serialise"));
+                out.push(':');
+                canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Masks what legitimately varies between runs of the same binary: code offsets and pointer
+/// values in Go's stack traces.
+pub fn normalise_output(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'0' && i + 1 < b.len() && b[i + 1] == b'x' {
+            let mut j = i + 2;
+            while j < b.len() && b[j].is_ascii_hexdigit() {
+                j += 1;
+            }
+            if j > i + 2 {
+                out.push_str("0x?");
+                i = j;
+                continue;
+            }
+        }
+        let c = s[i..].chars().next().expect("in bounds");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+fn block(name: &str, text: &str, out: &mut String) {
+    let _ = writeln!(out, "{name}: {} bytes", text.len());
+    for line in normalise_output(text).split_inclusive('\n') {
+        let (body, nl) = line.strip_suffix('\n').map_or((line, false), |l| (l, true));
+        let _ = writeln!(out, "  |{body}{}", if nl { "" } else { "⏎(no newline)" });
+    }
+}
+
+/// The comparable text of a transcript.
+pub fn render(t: &Json) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    canonical(&t["exit_code"], &mut line);
+    let _ = writeln!(out, "exit_code: {line}");
+    if !t["trap"].is_null() {
+        // Trap messages are engine wording; whether the guest trapped is what must agree.
+        let _ = writeln!(out, "trapped: true");
+    }
+    block("stdout", t["stdout"].as_str().unwrap_or_default(), &mut out);
+    block("stderr", t["stderr"].as_str().unwrap_or_default(), &mut out);
+    for (name, key) in [("steps", "steps"), ("wapc", "wapc")] {
+        let items = t[key].as_array().cloned().unwrap_or_default();
+        let _ = writeln!(out, "{name}: {}", items.len());
+        for item in items {
+            let mut s = String::new();
+            canonical(&item, &mut s);
+            let _ = writeln!(out, "  - {}", normalise_output(&s));
+        }
+    }
+    out
+}

@@ -1,0 +1,275 @@
+//! One libtest-mimic trial per (engine, fixture), named `<engine>::<fixture>`, comparing the
+//! run's transcript with the fixture's reference snapshot (produced by Node, see
+//! `scripts/bless`). Environment:
+//!
+//! - `WASMEXEC_BLESS=1`: instead, run `reference::<fixture>` trials that regenerate the
+//!   snapshots from Node (use with `INSTA_UPDATE=always`; `scripts/bless` does).
+//! - `WASMEXEC_REFERENCE=node`: compare live against Node instead of the stored snapshot.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use wasmexec::{EngineKind, Runtime};
+use wasmexec_harness::spec::Spec;
+use wasmexec_harness::{guests, repo_root, target_dir, transcript};
+
+struct Fixture {
+    name: String,
+    spec: Spec,
+}
+
+struct Outcome {
+    engine: String,
+    fixture: String,
+    passed: bool,
+    time: Duration,
+}
+
+fn fixtures() -> Vec<Fixture> {
+    let dir = repo_root().join("fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures/ exists")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".toml")
+                .map(String::from)
+        })
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let spec =
+                Spec::load(&dir.join(format!("{name}.toml"))).unwrap_or_else(|e| panic!("{e:#}"));
+            Fixture { name, spec }
+        })
+        .collect()
+}
+
+fn runtime(kind: EngineKind) -> &'static Runtime {
+    static RUNTIMES: OnceLock<Mutex<Vec<(EngineKind, &'static Runtime)>>> = OnceLock::new();
+    let mut all = RUNTIMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((_, r)) = all.iter().find(|(k, _)| *k == kind) {
+        return r;
+    }
+    let r = Runtime::new(kind)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .cache_dir(target_dir().join("wasmexec-cache"));
+    let r: &'static Runtime = Box::leak(Box::new(r));
+    all.push((kind, r));
+    r
+}
+
+fn wasm_path(name: &str) -> Result<PathBuf, Failed> {
+    let dir = guests::build_all().map_err(|e| Failed::from(format!("{e:#}")))?;
+    let p = dir.join(name);
+    if !p.exists() {
+        return Err(
+            format!("no guest built for fixture {name}: add go-guests/{name}/main.go").into(),
+        );
+    }
+    Ok(p)
+}
+
+/// Fails early, with a clear message, for a guest importing what the runtime lacks.
+fn check_imports(wasm: &[u8]) -> Result<(), Failed> {
+    let info = guests::inspect(wasm).map_err(|e| Failed::from(format!("{e:#}")))?;
+    if info.import_module.is_empty() {
+        return Err("the guest imports nothing from gojs/go: not a GOOS=js program".into());
+    }
+    for import in &info.imports {
+        let (m, n) = import.split_once('.').unwrap_or((import, ""));
+        if !wasmexec::provides_import(m, n) {
+            return Err(
+                format!("the guest imports {m}::{n}, which the runtime does not provide").into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn snapshot(name: &str, spec: &Spec, rendered: &str) -> Result<(), Failed> {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(repo_root().join("fixtures/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_description(spec.description.clone());
+    settings.set_omit_expression(true);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name.to_string(), rendered));
+    }));
+    outcome.map_err(|_| {
+        Failed::from(format!(
+            "{name}: transcript differs from the reference snapshot (diff above)"
+        ))
+    })
+}
+
+fn run_engine_trial(kind: EngineKind, fixture: &Fixture) -> Result<(), Failed> {
+    let path = wasm_path(&fixture.name)?;
+    let wasm = std::fs::read(&path).map_err(|e| Failed::from(e.to_string()))?;
+    check_imports(&wasm)?;
+    let (name, spec) = (fixture.name.clone(), fixture.spec.clone());
+    // Go recurses on the wasm stack; run on a thread with a native stack to match.
+    let t = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            transcript::run_engine(runtime(kind), &name, &spec, &wasm).map_err(|e| format!("{e:#}"))
+        })
+        .expect("spawn guest thread")
+        .join()
+        .map_err(|_| Failed::from("the host panicked running the guest"))??;
+    let rendered = transcript::render(&t);
+    let declared = fixture
+        .spec
+        .known_differences
+        .iter()
+        .find(|d| d.engine == kind.name() || d.engine == "all");
+    let result = if std::env::var("WASMEXEC_REFERENCE").as_deref() == Ok("node") {
+        let reference =
+            transcript::render(&transcript::run_node(&fixture.name, &fixture.spec, &path)?);
+        if reference == rendered {
+            Ok(())
+        } else {
+            Err(Failed::from(format!(
+                "differs from live Node:\n--- node\n{reference}\n--- {kind}\n{rendered}"
+            )))
+        }
+    } else if declared.is_some() {
+        // Compare without letting insta record a pending snapshot.
+        let stored = std::fs::read_to_string(
+            repo_root().join(format!("fixtures/snapshots/{}.snap", fixture.name)),
+        )
+        .unwrap_or_default();
+        let body = stored.splitn(3, "---\n").nth(2).unwrap_or_default();
+        if body.trim_end() == rendered.trim_end() {
+            Ok(())
+        } else {
+            Err(Failed::from("differs (declared)"))
+        }
+    } else {
+        snapshot(&fixture.name, &fixture.spec, &rendered)
+    };
+    match (declared, result) {
+        (None, r) => r,
+        (Some(_), Err(_)) => Ok(()),
+        (Some(d), Ok(())) => Err(format!(
+            "declared known difference no longer differs; remove it from fixtures/{}.toml (reason was: {})",
+            fixture.name, d.reason
+        )
+        .into()),
+    }
+}
+
+fn bless_trial(fixture: &Fixture) -> Result<(), Failed> {
+    let path = wasm_path(&fixture.name)?;
+    let t = transcript::run_node(&fixture.name, &fixture.spec, &path)?;
+    snapshot(&fixture.name, &fixture.spec, &transcript::render(&t))
+}
+
+fn write_report(outcomes: &[Outcome], engines: &[EngineKind], fixtures: &[Fixture]) {
+    use std::fmt::Write as _;
+    let mut md = String::from("# Conformance report\n\n");
+    let _ = writeln!(md, "Go: `{}`\n", guests::go_version().unwrap_or_default());
+    let _ = write!(md, "| fixture |");
+    for e in engines {
+        let _ = write!(md, " {e} |");
+    }
+    let _ = write!(md, "\n|---|");
+    for _ in engines {
+        let _ = write!(md, "---|");
+    }
+    md.push('\n');
+    for f in fixtures {
+        let _ = write!(md, "| {} |", f.name);
+        for e in engines {
+            match outcomes
+                .iter()
+                .find(|o| o.fixture == f.name && o.engine == e.name())
+            {
+                Some(o) => {
+                    let _ = write!(
+                        md,
+                        " {} {:.2}s |",
+                        if o.passed { "pass" } else { "FAIL" },
+                        o.time.as_secs_f64()
+                    );
+                }
+                None => md.push_str(" - |"),
+            }
+        }
+        md.push('\n');
+    }
+    if let Ok(dir) = guests::build_all() {
+        let mut used = std::collections::BTreeSet::new();
+        let mut abi = std::collections::BTreeSet::new();
+        for f in fixtures {
+            if let Ok(info) = std::fs::read(dir.join(&f.name))
+                .map_err(anyhow::Error::from)
+                .and_then(|w| guests::inspect(&w))
+            {
+                abi.insert(info.import_module.clone());
+                used.extend(info.imports);
+            }
+        }
+        let _ = writeln!(
+            md,
+            "\nImport module(s): {}\n\nImports exercised by the suite ({}):\n",
+            abi.into_iter().collect::<Vec<_>>().join(", "),
+            used.len()
+        );
+        for i in used {
+            let _ = writeln!(md, "- `{i}`");
+        }
+    }
+    let dir = target_dir().join("conformance");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("report.md"), md);
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let fixtures = Arc::new(fixtures());
+    let engines = EngineKind::available();
+    let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
+    let bless = std::env::var("WASMEXEC_BLESS").is_ok_and(|v| v == "1");
+    let mut trials = Vec::new();
+    for (i, f) in fixtures.iter().enumerate() {
+        if bless {
+            let fx = fixtures.clone();
+            trials.push(Trial::test(format!("reference::{}", f.name), move || {
+                bless_trial(&fx[i])
+            }));
+            continue;
+        }
+        for &kind in &engines {
+            let (fx, out) = (fixtures.clone(), outcomes.clone());
+            trials.push(Trial::test(format!("{kind}::{}", f.name), move || {
+                let start = Instant::now();
+                let r = run_engine_trial(kind, &fx[i]);
+                out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
+                    engine: kind.name().into(),
+                    fixture: fx[i].name.clone(),
+                    passed: r.is_ok(),
+                    time: start.elapsed(),
+                });
+                r
+            }));
+        }
+    }
+    let conclusion = libtest_mimic::run(&args, trials);
+    if !bless {
+        write_report(
+            &outcomes.lock().unwrap_or_else(|e| e.into_inner()),
+            &engines,
+            &fixtures,
+        );
+    }
+    conclusion.exit();
+}

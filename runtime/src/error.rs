@@ -1,0 +1,111 @@
+//! Errors: [`Abort`] stops a running guest (it crosses the engine as a trap); [`Error`] is what
+//! the embedding API returns.
+
+use std::fmt;
+
+use crate::JsValue;
+
+/// Why a guest stopped before its export returned normally.
+///
+/// Host functions return it to unwind the guest's wasm stack; each engine backend carries it
+/// through its own trap type and recovers it on the way out, so the core sees one type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Abort {
+    /// The guest called `runtime.wasmExit` with this status.
+    Exit(i32),
+    /// The guest trapped (unreachable, out of bounds, stack exhausted, ...).
+    Trap(String),
+    /// The guest handed the host something it cannot honour: a wild pointer, an unknown
+    /// reference id, a malformed argument.
+    Fault(String),
+    /// The embedder stopped the guest (deadline reached).
+    Interrupted,
+}
+
+impl fmt::Display for Abort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Abort::Exit(code) => write!(f, "guest exited with status {code}"),
+            Abort::Trap(msg) => write!(f, "guest trapped: {msg}"),
+            Abort::Fault(msg) => write!(f, "guest fault: {msg}"),
+            Abort::Interrupted => write!(f, "guest interrupted: deadline reached"),
+        }
+    }
+}
+
+impl std::error::Error for Abort {}
+
+/// Everything the embedding API can fail with.
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// The bytes are not a WebAssembly module the engine accepts.
+    InvalidModule(String),
+    /// A valid module that is not a Go `GOOS=js GOARCH=wasm` program.
+    NotGoProgram(String),
+    /// The module imports a function this runtime does not provide.
+    UnknownImport {
+        /// Import module (`gojs`, `go`, `_gotest`, ...).
+        module: String,
+        /// Import name.
+        name: String,
+    },
+    /// The requested engine was not compiled in.
+    EngineUnavailable(String),
+    /// The engine failed for a reason of its own.
+    Engine(String),
+    /// The guest stopped: trap, fault or interruption (never a normal exit).
+    Aborted(Abort),
+    /// The guest has exited; nothing more can run in it.
+    Exited(i32),
+    /// No global of that name.
+    NotFound(String),
+    /// The global exists but cannot be called.
+    NotAFunction(String),
+    /// The called JS function threw this value.
+    Thrown(JsValue),
+    /// waPC: the guest does not know this operation.
+    UnknownOperation(String),
+    /// waPC: the guest answered with an error.
+    GuestError(String),
+    /// waPC: the guest went idle without answering.
+    NoAnswer(String),
+    /// Reading or writing host files failed.
+    Io(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidModule(m) => write!(f, "not a valid WebAssembly module: {m}"),
+            Error::NotGoProgram(m) => write!(f, "not a Go GOOS=js GOARCH=wasm program: {m}"),
+            Error::UnknownImport { module, name } => {
+                write!(
+                    f,
+                    "the guest imports {module}::{name}, which wasmexec does not provide"
+                )
+            }
+            Error::EngineUnavailable(e) => write!(f, "engine {e} is not compiled into this build"),
+            Error::Engine(m) => write!(f, "engine error: {m}"),
+            Error::Aborted(a) => write!(f, "{a}"),
+            Error::Exited(code) => write!(f, "the guest has exited (status {code})"),
+            Error::NotFound(n) => write!(f, "no global function {n:?}"),
+            Error::NotAFunction(n) => write!(f, "global {n:?} is not a function"),
+            Error::Thrown(v) => write!(f, "the function threw {v:?}"),
+            Error::UnknownOperation(op) => write!(f, "the guest has no waPC operation {op:?}"),
+            Error::GuestError(m) => write!(f, "guest error: {m}"),
+            Error::NoAnswer(op) => write!(f, "the guest went idle without answering {op:?}"),
+            Error::Io(m) => write!(f, "i/o error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Abort> for Error {
+    fn from(a: Abort) -> Self {
+        match a {
+            Abort::Exit(code) => Error::Exited(code),
+            other => Error::Aborted(other),
+        }
+    }
+}

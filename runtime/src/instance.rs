@@ -1,0 +1,462 @@
+//! A running guest: start-up (argv and environment laid out as wasm_exec.js does), the event
+//! loop (timers, idle, the deadlock wake-up), and the host-side operations of the embedding API.
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use crate::abi::Memory;
+use crate::convert::{from_value, to_value, JsValue};
+use crate::engine::Backend;
+use crate::error::{Abort, Error};
+use crate::guest::with_memory;
+use crate::host::{Host, ProcessInfo, Stdio};
+use crate::ops;
+use crate::value::{Obj, Throw, Value};
+use crate::wapc::{Exchange, HostCallHandler};
+
+/// Where wasm_exec.js starts writing argv and the environment.
+const ARGV_START: u64 = 4096;
+/// Where the Go linker starts global data (`wasmMinDataAddr`): argv must end before.
+const ARGV_LIMIT: u64 = 4096 + 8192;
+
+/// Settings for one instance. Nothing is inherited from the host process unless given.
+pub struct Config {
+    pub(crate) args: Vec<String>,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) stdin: Box<dyn Read>,
+    pub(crate) stdout: Box<dyn Write>,
+    pub(crate) stderr: Box<dyn Write>,
+    pub(crate) globals: Vec<(String, JsValue)>,
+    pub(crate) host_call: Option<HostCallHandler>,
+    pub(crate) record_wapc: bool,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) process: ProcessInfo,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            args: vec!["js".into()],
+            env: Vec::new(),
+            stdin: Box::new(std::io::empty()),
+            stdout: Box::new(std::io::stdout()),
+            stderr: Box::new(std::io::stderr()),
+            globals: Vec::new(),
+            host_call: None,
+            record_wapc: false,
+            timeout: None,
+            process: ProcessInfo::current(),
+        }
+    }
+}
+
+impl Config {
+    /// Default settings: argv `["js"]`, empty environment and stdin, the process's stdout
+    /// and stderr.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// The guest's `os.Args`, program name first.
+    pub fn args<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Config {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds an environment variable.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Config {
+        let key = key.into();
+        self.env.retain(|(k, _)| *k != key);
+        self.env.push((key, value.into()));
+        self
+    }
+
+    /// Standard input.
+    pub fn stdin(mut self, r: impl Read + 'static) -> Config {
+        self.stdin = Box::new(r);
+        self
+    }
+
+    /// Standard output.
+    pub fn stdout(mut self, w: impl Write + 'static) -> Config {
+        self.stdout = Box::new(w);
+        self
+    }
+
+    /// Standard error.
+    pub fn stderr(mut self, w: impl Write + 'static) -> Config {
+        self.stderr = Box::new(w);
+        self
+    }
+
+    /// Puts a value (objects of host functions included) into the guest's global object
+    /// before it starts: `global(name, value)` is `globalThis[name] = value` in JS terms.
+    pub fn global(mut self, name: impl Into<String>, value: JsValue) -> Config {
+        self.globals.push((name.into(), value));
+        self
+    }
+
+    /// Answers the guest's waPC host calls.
+    pub fn host_call(
+        mut self,
+        f: impl FnMut(&str, &str, &str, &[u8]) -> Result<Vec<u8>, String> + 'static,
+    ) -> Config {
+        self.host_call = Some(Box::new(f));
+        self
+    }
+
+    /// Records every waPC exchange (see [`Instance::take_wapc_log`]).
+    pub fn record_wapc(mut self, on: bool) -> Config {
+        self.record_wapc = on;
+        self
+    }
+
+    /// Stops the guest once it has run this long (its timers included).
+    pub fn timeout(mut self, d: Duration) -> Config {
+        self.timeout = Some(d);
+        self
+    }
+}
+
+/// Where a guest stands after the host let it run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// It exited with this status.
+    Exited(i32),
+    /// It is waiting for an event: no timer pending, nothing running.
+    Idle,
+}
+
+type StartArgs = (Vec<String>, Vec<(String, String)>);
+
+/// One guest instance.
+pub struct Instance {
+    backend: Box<dyn Backend>,
+    /// argv and environment, until `run` lays them out.
+    pending_start: Option<StartArgs>,
+    dead: Option<Abort>,
+}
+
+impl Instance {
+    pub(crate) fn new(mut backend: Box<dyn Backend>, config: Config) -> Instance {
+        let Config {
+            args,
+            env,
+            globals,
+            host_call,
+            record_wapc,
+            timeout,
+            ..
+        } = config;
+        let host = backend.guest().host();
+        for (name, v) in globals {
+            host.set_global(&name, to_value(&v));
+        }
+        host.wapc.handler = host_call;
+        host.wapc.log = record_wapc.then(Vec::new);
+        host.deadline = timeout.map(|d| Instant::now() + d);
+        Instance {
+            backend,
+            pending_start: Some((args, env)),
+            dead: None,
+        }
+    }
+
+    pub(crate) fn new_host(config: &mut Config) -> Host {
+        let stdio = Stdio {
+            stdin: std::mem::replace(&mut config.stdin, Box::new(std::io::empty())),
+            stdout: std::mem::replace(&mut config.stdout, Box::new(std::io::sink())),
+            stderr: std::mem::replace(&mut config.stderr, Box::new(std::io::sink())),
+        };
+        let host = Host::new(stdio, config.process.clone());
+        host.global
+            .set("wapc", Value::Object(crate::wapc::object()));
+        host
+    }
+
+    fn host(&mut self) -> &mut Host {
+        self.backend.guest().host()
+    }
+
+    /// The exit status, once the guest exited.
+    pub fn exit_code(&mut self) -> Option<i32> {
+        self.host().exited
+    }
+
+    /// Runs `main` and then the guest's timers until it exits or goes idle.
+    pub fn run(&mut self) -> Result<Status, Error> {
+        if let Some((args, env)) = self.pending_start.take() {
+            let (argc, argv) = with_memory(self.backend.guest(), |mem, _| {
+                lay_out_args(mem, &args, &env)
+            })?;
+            let r = self.backend.start(argc, argv as i32);
+            self.settle(r)?;
+        }
+        self.run_until_idle()
+    }
+
+    /// Runs `main`, the timers, and — if the guest is left waiting with nothing pending — the
+    /// wake-up Node's runner delivers, so Go reports a deadlock. Returns the exit status.
+    pub fn run_to_exit(&mut self) -> Result<i32, Error> {
+        if let Status::Exited(code) = self.run()? {
+            return Ok(code);
+        }
+        match self.wake_deadlocked()? {
+            Status::Exited(code) => Ok(code),
+            // Node exits 0 when the event loop empties without the guest exiting.
+            Status::Idle => Ok(0),
+        }
+    }
+
+    /// Delivers the event wasm_exec_node.js sends when Node's event loop empties before the
+    /// guest exited (`_pendingEvent = { id: 0 }`): Go then reports a deadlock and exits 2.
+    pub fn wake_deadlocked(&mut self) -> Result<Status, Error> {
+        self.check_alive()?;
+        let event = Obj::plain();
+        event.set("id", Value::Number(0.0));
+        self.host().go.set("_pendingEvent", Value::Object(event));
+        let r = self.backend.guest().resume();
+        self.settle(r)?;
+        self.run_until_idle()
+    }
+
+    fn check_alive(&mut self) -> Result<(), Error> {
+        if let Some(a) = &self.dead {
+            return Err(a.clone().into());
+        }
+        if let Some(code) = self.host().exited {
+            return Err(Error::Exited(code));
+        }
+        if self.pending_start.is_some() {
+            self.run()?;
+        }
+        Ok(())
+    }
+
+    /// Turns the outcome of entering the guest into the instance's state.
+    fn settle<T>(&mut self, r: Result<T, Abort>) -> Result<Option<T>, Error> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(Abort::Exit(code)) => {
+                self.host().exited = Some(code);
+                Ok(None)
+            }
+            Err(other) => {
+                let host = self.host();
+                let _ = host.stdio.stdout.flush();
+                let _ = host.stdio.stderr.flush();
+                self.dead = Some(other.clone());
+                Err(Error::Aborted(other))
+            }
+        }
+    }
+
+    /// Fires due timers until the guest exits or has none left.
+    pub fn run_until_idle(&mut self) -> Result<Status, Error> {
+        self.run_while(|_| true)
+    }
+
+    /// Fires timers while `more(host)` holds.
+    fn run_while(&mut self, mut more: impl FnMut(&mut Host) -> bool) -> Result<Status, Error> {
+        loop {
+            if let Some(a) = &self.dead {
+                return Err(a.clone().into());
+            }
+            let host = self.host();
+            if let Some(code) = host.exited {
+                return Ok(Status::Exited(code));
+            }
+            if !more(host) {
+                return Ok(Status::Idle);
+            }
+            let Some((at, id)) = host.timers.next() else {
+                return Ok(Status::Idle);
+            };
+            if let Some(deadline) = host.deadline {
+                if at > deadline {
+                    sleep_until(deadline);
+                    let r: Result<(), Abort> = Err(Abort::Interrupted);
+                    self.settle(r)?;
+                }
+            }
+            sleep_until(at);
+            self.host().timers.fire(id);
+            let r = self.backend.guest().resume();
+            self.settle(r)?;
+            while self.host().exited.is_none()
+                && self.dead.is_none()
+                && self.host().timers.is_pending(id)
+            {
+                // Go did not take the timeout: wasm_exec.js warns and resumes again.
+                let _ = writeln!(
+                    self.host().stdio.stderr,
+                    "scheduleTimeoutEvent: missed timeout event"
+                );
+                let r = self.backend.guest().resume();
+                self.settle(r)?;
+            }
+        }
+    }
+
+    /// Calls the global function `name` (or `"object.method"`) that the guest published with
+    /// `js.FuncOf`, then lets the guest run until idle. The result is converted back to Rust
+    /// data.
+    pub fn call(&mut self, name: &str, args: &[JsValue]) -> Result<JsValue, Error> {
+        self.check_alive()?;
+        let (this, func) = {
+            let host = self.host();
+            let global = Value::Object(host.global.clone());
+            resolve_path(host, &global, name)?
+        };
+        if !func.as_object().is_some_and(Obj::is_function) {
+            return Err(Error::NotAFunction(name.into()));
+        }
+        let args: Vec<Value> = args.iter().map(to_value).collect();
+        let guest = self.backend.guest();
+        let outcome = ops::call(guest, &func, &this, &args);
+        let result = match outcome {
+            Ok(v) => Ok(from_value(&v)),
+            Err(Throw::Value(e)) => Err(e),
+            Err(Throw::Abort(a)) => {
+                self.settle::<()>(Err(a))?;
+                return Err(Error::Exited(self.host().exited.unwrap_or(0)));
+            }
+        };
+        if let Some(code) = self.host().exited {
+            return Err(Error::Exited(code));
+        }
+        self.run_until_idle()?;
+        result.map_err(|e| Error::Thrown(from_value(&e)))
+    }
+
+    /// waPC: invokes `operation` with `payload` and runs the guest until it answers.
+    pub fn invoke(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, Error> {
+        self.check_alive()?;
+        let host = self.host();
+        host.wapc.answer = None;
+        host.wapc.record(Exchange::Invoke {
+            operation: operation.into(),
+            payload: payload.to_vec(),
+        });
+        let global = Value::Object(host.global.clone());
+        let guest_call = ops::get(host, &global, "__guest_call").unwrap_or_default();
+        if !guest_call.as_object().is_some_and(Obj::is_function) {
+            return Err(Error::NotFound("__guest_call".into()));
+        }
+        let args = [
+            Value::from(operation),
+            Value::Object(Obj::bytes(payload.to_vec())),
+        ];
+        let outcome = ops::call(self.backend.guest(), &guest_call, &Value::Undefined, &args);
+        let accepted = match outcome {
+            Ok(v) => v.truthy(),
+            Err(Throw::Value(e)) => return Err(Error::Thrown(from_value(&e))),
+            Err(Throw::Abort(a)) => {
+                self.settle::<()>(Err(a))?;
+                false
+            }
+        };
+        if let Some(code) = self.host().exited {
+            return Err(Error::Exited(code));
+        }
+        if !accepted {
+            return Err(Error::UnknownOperation(operation.into()));
+        }
+        let status = self.run_while(|h| h.wapc.answer.is_none())?;
+        match self.host().wapc.answer.take() {
+            Some(Ok(bytes)) => Ok(bytes),
+            Some(Err(msg)) => Err(Error::GuestError(msg)),
+            None => match status {
+                Status::Exited(code) => Err(Error::Exited(code)),
+                Status::Idle => Err(Error::NoAnswer(operation.into())),
+            },
+        }
+    }
+
+    /// The waPC exchanges recorded since the last call (with [`Config::record_wapc`]).
+    pub fn take_wapc_log(&mut self) -> Vec<Exchange> {
+        self.host()
+            .wapc
+            .log
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Number of JS values the guest currently holds references to.
+    pub fn live_references(&mut self) -> usize {
+        self.host().table.live()
+    }
+}
+
+fn resolve_path(host: &mut Host, global: &Value, name: &str) -> Result<(Value, Value), Error> {
+    let mut this = global.clone();
+    let mut cur = global.clone();
+    for part in name.split('.') {
+        if cur.as_object().is_none() {
+            return Err(Error::NotFound(name.into()));
+        }
+        this = cur.clone();
+        cur = ops::get(host, &cur, part).map_err(|_| Error::NotFound(name.into()))?;
+    }
+    if let Value::Undefined = cur {
+        return Err(Error::NotFound(name.into()));
+    }
+    // A plain global function is called with `this` undefined, as `fn()` is in JS.
+    if !name.contains('.') {
+        this = Value::Undefined;
+    }
+    Ok((this, cur))
+}
+
+fn sleep_until(at: Instant) {
+    let now = Instant::now();
+    if at > now {
+        std::thread::sleep(at - now);
+    }
+}
+
+/// Writes argv and the environment as wasm_exec.js's `run` does: NUL-terminated strings from
+/// offset 4096, each 8-byte aligned, then the pointer arrays (argv, 0, env sorted by key, 0).
+fn lay_out_args(
+    mem: &mut dyn Memory,
+    args: &[String],
+    env: &[(String, String)],
+) -> Result<(i32, u64), Abort> {
+    let mut offset = ARGV_START;
+    let too_long = || {
+        Abort::Fault("total length of command line and environment variables exceeds limit".into())
+    };
+    let mut put = |s: &str, offset: &mut u64| -> Result<u64, Abort> {
+        let ptr = *offset;
+        let mut bytes = s.as_bytes().to_vec();
+        bytes.push(0);
+        if ptr + bytes.len() as u64 >= ARGV_LIMIT {
+            return Err(too_long());
+        }
+        mem.write(ptr, &bytes)?;
+        *offset += bytes.len() as u64;
+        *offset = offset.next_multiple_of(8);
+        Ok(ptr)
+    };
+    let mut ptrs = Vec::new();
+    for a in args {
+        ptrs.push(put(a, &mut offset)?);
+    }
+    ptrs.push(0);
+    let mut env: Vec<&(String, String)> = env.iter().collect();
+    env.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    for (k, v) in env {
+        ptrs.push(put(&format!("{k}={v}"), &mut offset)?);
+    }
+    ptrs.push(0);
+    let argv = offset;
+    for p in ptrs {
+        if offset + 8 >= ARGV_LIMIT {
+            return Err(too_long());
+        }
+        mem.write(offset, &p.to_le_bytes())?;
+        offset += 8;
+    }
+    Ok((args.len() as i32, argv))
+}
