@@ -17,6 +17,9 @@ options:
   --env KEY=VALUE        set a guest environment variable (repeatable)
   --env-inherit          pass this process's environment to the guest
   --timeout DURATION     stop the guest after DURATION (e.g. 500ms, 10s, 2m)
+  --mount HOST[:GUEST][:ro]
+                         make host directory HOST visible at GUEST (default: the same path),
+                         read-only with :ro (repeatable; nothing is visible by default)
   --no-cache             do not read or write the compiled-module cache
   --call NAME=TEXT       after main, call global function NAME with TEXT as a Uint8Array
   --invoke OP=PAYLOAD    after main, waPC-invoke OP with PAYLOAD
@@ -38,6 +41,7 @@ struct Options {
     cache: bool,
     steps: Vec<Step>,
     host_calls: Vec<(String, String)>,
+    mounts: Vec<(PathBuf, String, bool)>,
     program: String,
     guest_args: Vec<String>,
 }
@@ -77,6 +81,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         cache: true,
         steps: Vec::new(),
         host_calls: Vec::new(),
+        mounts: Vec::new(),
         program: String::new(),
         guest_args: Vec::new(),
     };
@@ -106,6 +111,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                 let (n, t) = split_pair(&value("--invoke")?, "--invoke")?;
                 o.steps.push(Step::Invoke(n, t));
             }
+            "--mount" => o.mounts.push(parse_mount(&value("--mount")?)?),
             "--host-call" => o
                 .host_calls
                 .push(split_pair(&value("--host-call")?, "--host-call")?),
@@ -127,6 +133,61 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
     }
     o.guest_args = args.collect();
     Ok(Some(o))
+}
+
+/// `HOST[:GUEST][:ro|:rw]`.
+fn parse_mount(s: &str) -> Result<(PathBuf, String, bool), String> {
+    let mut parts: Vec<&str> = s.split(':').collect();
+    let readonly = match parts.last() {
+        Some(&"ro") if parts.len() > 1 => {
+            parts.pop();
+            true
+        }
+        Some(&"rw") if parts.len() > 1 => {
+            parts.pop();
+            false
+        }
+        _ => false,
+    };
+    let (host, guest) = match parts.as_slice() {
+        [h] => (*h, None),
+        [h, g] => (*h, Some(*g)),
+        _ => return Err(format!("--mount expects HOST[:GUEST][:ro], got {s:?}")),
+    };
+    let host = Path::new(host)
+        .canonicalize()
+        .map_err(|e| format!("--mount {host}: {e}"))?;
+    let guest = match guest {
+        Some(g) if g.starts_with('/') => g.to_string(),
+        Some(g) => return Err(format!("--mount: the guest path {g:?} must be absolute")),
+        None => host.to_string_lossy().into_owned(),
+    };
+    Ok((host, guest, readonly))
+}
+
+/// Invoked as `go_js_wasm_exec` (the name `go run`/`go test` look for on PATH when GOOS=js),
+/// behave like Go's Node-based runner: the host root at `/`, the environment inherited, the
+/// working directory the host's.
+fn go_runner_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let engine = match std::env::var("WASMEXEC_ENGINE") {
+        Ok(e) if !e.is_empty() => e.parse()?,
+        _ => EngineKind::Wasmtime,
+    };
+    let program = args
+        .next()
+        .ok_or("usage: go_js_wasm_exec [wasm binary] [arguments]")?;
+    Ok(Options {
+        engine,
+        env: Vec::new(),
+        env_inherit: true,
+        timeout: None,
+        cache: true,
+        steps: Vec::new(),
+        host_calls: Vec::new(),
+        mounts: vec![(PathBuf::from("/"), "/".into(), false)],
+        program,
+        guest_args: args.collect(),
+    })
 }
 
 fn cache_root() -> PathBuf {
@@ -246,9 +307,14 @@ fn run(o: Options) -> Result<i32, String> {
     let mut config =
         Config::new().args(std::iter::once(o.program.clone()).chain(o.guest_args.clone()));
     if o.env_inherit {
+        // As Go's Node runner: TMPDIR defaults to the system's temporary directory.
+        config = config.env("TMPDIR", std::env::temp_dir().to_string_lossy());
         for (k, v) in std::env::vars() {
             config = config.env(k, v);
         }
+    }
+    for (host, guest, ro) in &o.mounts {
+        config = config.mount(host, guest, *ro);
     }
     for (k, v) in &o.env {
         config = config.env(k, v);
@@ -316,7 +382,16 @@ fn run(o: Options) -> Result<i32, String> {
 }
 
 fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
+    let invoked_as = std::env::args().next().unwrap_or_default();
+    let as_go_runner = Path::new(&invoked_as)
+        .file_name()
+        .is_some_and(|n| n == "go_js_wasm_exec");
+    let parsed = if as_go_runner {
+        go_runner_options(std::env::args().skip(1)).map(Some)
+    } else {
+        parse_args(std::env::args().skip(1))
+    };
+    let options = match parsed {
         Ok(Some(o)) => o,
         Ok(None) => {
             println!("{USAGE}");

@@ -142,10 +142,25 @@ fn a_missing_file_and_a_bad_option_are_errors() {
 }
 
 #[test]
-fn timeout_stops_a_guest_that_spins() {
-    let out = wasmexec(&["--timeout", "300ms", guest("busy_loop").to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(124), "{out:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("wasmexec: timeout"), "{err}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "spinning\n");
+fn timeout_stops_a_guest_that_spins_on_every_engine() {
+    for engine in ["wasmtime", "wasmer", "wasmi"] {
+        let out = wasmexec(&[
+            "--engine",
+            engine,
+            "--timeout",
+            "300ms",
+            guest("busy_loop").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(124), "{engine}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("wasmexec: timeout: guest interrupted"),
+            "{engine}: {err}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "spinning\n",
+            "{engine}"
+        );
+    }
 }

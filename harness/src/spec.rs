@@ -23,6 +23,10 @@ pub struct Spec {
     /// Standard input.
     #[serde(default)]
     pub stdin: String,
+    /// Give the guest a fresh, empty, writable directory, named by `$FSROOT` (mounted at its
+    /// own host path, as Node sees the host file system).
+    #[serde(default)]
+    pub fs: bool,
     /// Host-side steps once the guest is idle.
     #[serde(default)]
     pub steps: Vec<Step>,
@@ -111,7 +115,7 @@ impl Spec {
     }
 
     /// The JSON spec the Node driver reads.
-    pub fn to_json(&self, name: &str) -> Result<Json> {
+    pub fn to_json(&self, name: &str, extra_env: &[(String, String)]) -> Result<Json> {
         let steps: Vec<Json> = self
             .steps
             .iter()
@@ -137,8 +141,10 @@ impl Spec {
                 o
             })
             .collect();
+        let mut env = self.env.clone();
+        env.extend(extra_env.iter().cloned());
         Ok(json!({
-            "name": name, "args": self.args, "env": self.env, "stdin": self.stdin,
+            "name": name, "args": self.args, "env": env, "stdin": self.stdin,
             "steps": steps, "host_calls": host_calls,
         }))
     }

@@ -169,6 +169,20 @@ pub fn harness_object() -> JsValue {
     ])
 }
 
+/// A fresh, empty directory for a fixture that asks for one (`fs = true`), per runner.
+pub fn fs_root(name: &str, runner: &str) -> Result<std::path::PathBuf> {
+    let dir = crate::target_dir()
+        .join("conformance")
+        .join("fsroot")
+        .join(runner)
+        .join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir.canonicalize()?)
+}
+
 /// Runs a fixture on our runtime and returns its transcript.
 pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Result<Json> {
     let module = runtime.compile(wasm).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -183,6 +197,13 @@ pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Re
         .timeout(std::time::Duration::from_secs(120));
     for (k, v) in &spec.env {
         config = config.env(k, v);
+    }
+    if spec.fs {
+        let dir = fs_root(name, runtime.kind().name())?;
+        config =
+            config
+                .env("FSROOT", dir.to_string_lossy())
+                .mount(&dir, dir.to_string_lossy(), false);
     }
     let answers = spec.host_calls.clone();
     config = config.host_call(move |b, n, o, payload| {
@@ -259,7 +280,17 @@ pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
     let dir = crate::target_dir().join("conformance").join("specs");
     std::fs::create_dir_all(&dir)?;
     let spec_path = dir.join(format!("{name}.json"));
-    std::fs::write(&spec_path, serde_json::to_vec(&spec.to_json(name)?)?)?;
+    let mut extra = Vec::new();
+    if spec.fs {
+        extra.push((
+            "FSROOT".to_string(),
+            fs_root(name, "node")?.to_string_lossy().into_owned(),
+        ));
+    }
+    std::fs::write(
+        &spec_path,
+        serde_json::to_vec(&spec.to_json(name, &extra)?)?,
+    )?;
     let out = Command::new("node")
         .arg("--stack-size=8192")
         .arg(crate::repo_root().join("scripts/reference.mjs"))

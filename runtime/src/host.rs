@@ -161,6 +161,8 @@ pub struct Host {
     pub process: ProcessInfo,
     /// The working directory `process.cwd()` reports.
     pub cwd: String,
+    /// Mounts and open files.
+    pub fs: crate::fs::FsState,
     /// The waPC exchange state.
     pub wapc: Wapc,
     /// Built-in prototype methods, made once per host so they keep their identity.
@@ -184,6 +186,7 @@ impl Host {
             clock: Clock::new(),
             process,
             cwd: "/".into(),
+            fs: crate::fs::FsState::default(),
             wapc: Wapc::default(),
             methods: HashMap::new(),
             deadline: None,

@@ -31,6 +31,8 @@ pub struct Config {
     pub(crate) record_wapc: bool,
     pub(crate) timeout: Option<Duration>,
     pub(crate) process: ProcessInfo,
+    pub(crate) mounts: Vec<(std::path::PathBuf, String, bool)>,
+    pub(crate) cwd: Option<String>,
 }
 
 impl Default for Config {
@@ -46,6 +48,8 @@ impl Default for Config {
             record_wapc: false,
             timeout: None,
             process: ProcessInfo::current(),
+            mounts: Vec::new(),
+            cwd: None,
         }
     }
 }
@@ -111,6 +115,26 @@ impl Config {
         self
     }
 
+    /// Makes the host directory `host` visible to the guest at `guest` (read-only if asked).
+    /// Nothing outside the mounts is reachable: `..`, absolute paths and symlinks pointing out
+    /// are refused. Mounts may nest; the longest matching guest path wins.
+    pub fn mount(
+        mut self,
+        host: impl Into<std::path::PathBuf>,
+        guest: impl Into<String>,
+        readonly: bool,
+    ) -> Config {
+        self.mounts.push((host.into(), guest.into(), readonly));
+        self
+    }
+
+    /// The guest's initial working directory. By default it is the host's when that lies in
+    /// a mount seen at the same path (an identity mount), otherwise `/`.
+    pub fn cwd(mut self, dir: impl Into<String>) -> Config {
+        self.cwd = Some(dir.into());
+        self
+    }
+
     /// Stops the guest once it has run this long (its timers included).
     pub fn timeout(mut self, d: Duration) -> Config {
         self.timeout = Some(d);
@@ -162,16 +186,25 @@ impl Instance {
         }
     }
 
-    pub(crate) fn new_host(config: &mut Config) -> Host {
+    pub(crate) fn new_host(config: &mut Config) -> Result<Host, Error> {
         let stdio = Stdio {
             stdin: std::mem::replace(&mut config.stdin, Box::new(std::io::empty())),
             stdout: std::mem::replace(&mut config.stdout, Box::new(std::io::sink())),
             stderr: std::mem::replace(&mut config.stderr, Box::new(std::io::sink())),
         };
-        let host = Host::new(stdio, config.process.clone());
+        let mut host = Host::new(stdio, config.process.clone());
         host.global
             .set("wapc", Value::Object(crate::wapc::object()));
-        host
+        for (h, g, ro) in &config.mounts {
+            let m = crate::fs::Mount::new(h, g, *ro)
+                .map_err(|e| Error::Io(format!("mounting {}: {e}", h.display())))?;
+            host.fs.mounts.push(m);
+        }
+        host.cwd = match &config.cwd {
+            Some(dir) => crate::fs::sandbox::normalize(dir).1,
+            None => identity_cwd(&host.fs.mounts).unwrap_or_else(|| "/".into()),
+        };
+        Ok(host)
     }
 
     fn host(&mut self) -> &mut Host {
@@ -312,8 +345,24 @@ impl Instance {
             return Err(Error::NotAFunction(name.into()));
         }
         let args: Vec<Value> = args.iter().map(to_value).collect();
-        let guest = self.backend.guest();
-        let outcome = ops::call(guest, &func, &this, &args);
+        let outcome = ops::call(self.backend.guest(), &func, &this, &args);
+        self.finish_call(outcome)
+    }
+
+    /// Calls a function value the guest handed out (for example one of the functions of an
+    /// object a call returned), then lets the guest run until idle.
+    pub fn call_function(&mut self, f: &JsValue, args: &[JsValue]) -> Result<JsValue, Error> {
+        self.check_alive()?;
+        let func = to_value(f);
+        if !func.as_object().is_some_and(Obj::is_function) {
+            return Err(Error::NotAFunction("<value>".into()));
+        }
+        let args: Vec<Value> = args.iter().map(to_value).collect();
+        let outcome = ops::call(self.backend.guest(), &func, &Value::Undefined, &args);
+        self.finish_call(outcome)
+    }
+
+    fn finish_call(&mut self, outcome: Result<Value, Throw>) -> Result<JsValue, Error> {
         let result = match outcome {
             Ok(v) => Ok(from_value(&v)),
             Err(Throw::Value(e)) => Err(e),
@@ -387,6 +436,16 @@ impl Instance {
     pub fn live_references(&mut self) -> usize {
         self.host().table.live()
     }
+}
+
+/// The host's working directory, if an identity mount (seen at its own host path) holds it.
+fn identity_cwd(mounts: &[crate::fs::Mount]) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?.canonicalize().ok()?;
+    mounts
+        .iter()
+        .filter(|m| std::path::Path::new(&m.guest) == m.host && cwd.starts_with(&m.host))
+        .map(|_| cwd.to_string_lossy().into_owned())
+        .next()
 }
 
 fn resolve_path(host: &mut Host, global: &Value, name: &str) -> Result<(Value, Value), Error> {

@@ -167,7 +167,7 @@ impl Runtime {
 
     /// Instantiates a module with the `gojs` imports linked and the JS world set up.
     pub fn instantiate(&self, module: &Module, mut config: Config) -> Result<Instance, Error> {
-        let mut host = Instance::new_host(&mut config);
+        let mut host = Instance::new_host(&mut config)?;
         host.deadline = config.timeout.map(|d| std::time::Instant::now() + d);
         let backend = self
             .engine

@@ -159,6 +159,7 @@ impl Engine {
 
     /// Reloads serialised compiled code; `None` if it is not usable.
     pub fn deserialize(&self, bytes: &[u8]) -> Option<Compiled> {
+        let _ = bytes; // unused when only wasmi (which caches nothing) is compiled in
         match self {
             #[cfg(feature = "wasmtime")]
             Engine::Wasmtime(e) => e.deserialize(bytes).map(Compiled::Wasmtime),

@@ -4,13 +4,15 @@
 //! calls (by the event loop), not inside running guest code.
 
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use wasmer::sys::vm::TrapCode;
 use wasmer::{
     Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView, Module, RuntimeError,
     Store, TypedFunction,
 };
-
-use wasmer::sys::vm::TrapCode;
 
 use super::{Backend, Settings};
 use crate::error::{Abort, Error};
@@ -46,6 +48,37 @@ struct Exports {
     getsp: TypedFunction<(), i32>,
 }
 
+/// Interrupts a store's running wasm once a deadline passes, and keeps re-sending the
+/// interrupt (wasmer may miss one that lands between calls) until dropped.
+struct Watchdog {
+    stop: Arc<AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(interrupter: wasmer::Interrupter, deadline: Instant) -> Watchdog {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            while !flag.load(Ordering::Relaxed) {
+                let now = Instant::now();
+                if now >= deadline {
+                    interrupter.interrupt();
+                    std::thread::sleep(Duration::from_millis(20));
+                } else {
+                    std::thread::sleep((deadline - now).min(Duration::from_millis(50)));
+                }
+            }
+        });
+        Watchdog { stop }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 /// The errors of guest calls, mapped once: our own [`Abort`] comes back as it went in.
 fn abort_of(e: RuntimeError) -> Abort {
     if let Some(a) = e.downcast_ref::<Abort>() {
@@ -56,6 +89,7 @@ fn abort_of(e: RuntimeError) -> Abort {
         Some(TrapCode::UnreachableCodeReached) => {
             Abort::Trap("wasm trap: wasm `unreachable` instruction executed".into())
         }
+        Some(TrapCode::HostInterrupt) => Abort::Interrupted,
         Some(code) => Abort::Trap(format!("wasm trap: {}", code.message())),
         None => Abort::Trap(e.message()),
     }
@@ -169,6 +203,8 @@ impl<S: EnvLike> Guest for G<S> {
 struct Instance {
     guest: G<Top>,
     run: TypedFunction<(i32, i32), ()>,
+    /// Interrupts the guest once its deadline passes; stops when the instance is dropped.
+    _watchdog: Option<Watchdog>,
     /// Keeps the instance (and so the `Ctx` in its store) on the thread that made it.
     _not_send: PhantomData<*const ()>,
 }
@@ -231,15 +267,15 @@ impl Engine {
         unsafe { Module::deserialize(&self.engine, bytes).ok() }
     }
 
-    /// Instantiates `module` with the `gojs` imports linked. `timeout` is not enforced inside
-    /// guest code (wasmer has no epoch interruption); the event loop still honours deadlines.
+    /// Instantiates `module` with the `gojs` imports linked. With `timeout`, running guest code
+    /// is interrupted at the host's deadline (wasmer's signal-based host interrupt).
     pub fn instantiate(
         &self,
         module: &Module,
         host: Host,
         timeout: bool,
     ) -> Result<Box<dyn Backend>, Error> {
-        let _ = timeout;
+        let deadline = host.deadline;
         let mut store = Store::new(self.engine.clone());
         let env = FunctionEnv::new(
             &mut store,
@@ -249,7 +285,7 @@ impl Engine {
                 all_exports: None,
             },
         );
-        let mut imports = Imports::new();
+        let mut linked = Imports::new();
         for import in module.imports() {
             let (m, n) = (import.module(), import.name());
             let unknown = || Error::UnknownImport {
@@ -279,9 +315,9 @@ impl Engine {
                 ),
             };
             // A module may import the same function twice: defining it again is harmless.
-            imports.define(m, n, func);
+            linked.define(m, n, func);
         }
-        let instance = wasmer::Instance::new(&mut store, module, &imports)
+        let instance = wasmer::Instance::new(&mut store, module, &linked)
             .map_err(|e| Error::Engine(format!("instantiating: {e}")))?;
         let not_go =
             |what: &str| Error::NotGoProgram(format!("missing or mistyped export {what:?}"));
@@ -303,15 +339,15 @@ impl Engine {
             getsp,
         });
         ctx.all_exports = Some(instance.exports.clone());
-        // A zero-length probe of the memory so a module with an empty memory fails here.
-        let mut probe = [0u8; 0];
-        mem.view(&store)
-            .read(0, &mut probe)
-            .map_err(|e| Error::NotGoProgram(format!("linear memory: {e}")))?;
+        let watchdog = match (timeout, deadline) {
+            (true, Some(deadline)) => Some(Watchdog::start(store.interrupter(), deadline)),
+            _ => None,
+        };
         let guest = G(Top { store, env });
         Ok(Box::new(Instance {
             guest,
             run,
+            _watchdog: watchdog,
             _not_send: PhantomData,
         }))
     }

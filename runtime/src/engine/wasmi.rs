@@ -9,12 +9,11 @@ use std::time::Instant;
 
 use wasmi::errors::HostError;
 use wasmi::{
-    AsContext, AsContextMut, Caller, Extern, Linker, Memory, Module, Store, TrapCode, TypedFunc,
-    TypedResumableCall, WasmParams, WasmResults,
+    AsContext, AsContextMut, Caller, CustomFuelCosts, Extern, Linker, Memory, Module, Store,
+    TrapCode, TypedFunc, TypedResumableCall, WasmParams, WasmResults,
 };
 
 use super::{Backend, Settings};
-use crate::abi::Memory as _;
 use crate::error::{Abort, Error};
 use crate::guest::Guest;
 use crate::host::Host;
@@ -196,6 +195,13 @@ impl Engine {
         config.set_max_recursion_depth((settings.max_wasm_stack / BYTES_PER_FRAME).max(1024));
         config.set_max_stack_height(settings.max_wasm_stack.saturating_mul(8).max(1 << 20));
         config.consume_fuel(true);
+        // Functions are translated lazily, on first call; running out of fuel for that is not
+        // resumable in wasmi, so translation is free and only execution spends fuel.
+        config.fuel_cost(CustomFuelCosts {
+            bytes_copied_per_fuel: 64, // wasmi's default
+            fuel_per_bytes_translated: 0,
+            fuel_per_bytes_validated: 0,
+        });
         Ok(Engine {
             engine: wasmi::Engine::new(&config),
         })
@@ -274,11 +280,6 @@ impl Engine {
             .get_typed_func::<(i32, i32), ()>(&store, "run")
             .map_err(|_| not_go("run"))?;
         store.data_mut().exports = Some(Exports { mem, resume, getsp });
-        // A zero-length probe of the memory so a module with an empty memory fails here.
-        let mut probe = [0u8; 0];
-        let data = mem.data_mut(&mut store);
-        data.read(0, &mut probe)
-            .map_err(|e| Error::NotGoProgram(e.to_string()))?;
         Ok(Box::new(Instance {
             guest: G(store),
             run,

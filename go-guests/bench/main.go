@@ -1,0 +1,65 @@
+// Command bench is the guest of the benchmarks (runtime/benches/roundtrip.rs and
+// scripts/bench.mjs). Its first argument picks what it measures:
+//
+//	js N     N syscall/js crossings (a property read and a method call), prints ns per op
+//	cpu      a CPU-bound loop (SHA-256 over 64 MiB), prints milliseconds
+//	exit     returns at once (start-up cost)
+//	serve    publishes echo (js.FuncOf) and the waPC operation echo, then waits
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"strconv"
+	"syscall/js"
+	"time"
+
+	"github.com/wasmexec/wasmexec/go-guests/wapc"
+)
+
+func main() {
+	mode := "serve"
+	if len(os.Args) > 1 {
+		mode = os.Args[1]
+	}
+	switch mode {
+	case "js":
+		n := 100000
+		if len(os.Args) > 2 {
+			n, _ = strconv.Atoi(os.Args[2])
+		}
+		math := js.Global().Get("Math")
+		start := time.Now()
+		for i := 0; i < n; i++ {
+			_ = math.Get("PI").Float()
+		}
+		get := time.Since(start)
+		start = time.Now()
+		for i := 0; i < n; i++ {
+			_ = math.Call("abs", -i).Int()
+		}
+		call := time.Since(start)
+		fmt.Printf("get_ns %d\ncall_ns %d\n", get.Nanoseconds()/int64(n), call.Nanoseconds()/int64(n))
+	case "cpu":
+		buf := make([]byte, 1<<20)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		start := time.Now()
+		var sum [32]byte
+		for i := 0; i < 64; i++ {
+			sum = sha256.Sum256(append(buf[:len(buf)-32], sum[:]...))
+		}
+		fmt.Printf("cpu_ms %d\nsum %x\n", time.Since(start).Milliseconds(), sum[:4])
+	case "exit":
+	default:
+		js.Global().Set("echo", js.FuncOf(func(this js.Value, args []js.Value) any {
+			return args[0]
+		}))
+		wapc.RegisterFunctions(wapc.Functions{
+			"echo": func(payload []byte) ([]byte, error) { return payload, nil },
+		})
+		select {}
+	}
+}

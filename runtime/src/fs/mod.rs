@@ -1,0 +1,525 @@
+//! The `fs` object Go's `syscall` package calls (`syscall/fs_js.go`), over the mounts the
+//! embedder gives (nothing is reachable by default; see [`sandbox`]). Standard streams are
+//! served from the instance's stdio. Callbacks run synchronously before the method returns, as
+//! in wasm_exec.js's own fallback `fs`, so a `js.FuncOf` handler that prints cannot deadlock.
+//! Errors carry the `code` Node gives, which Go maps to its `syscall.Errno`.
+
+pub mod sandbox;
+
+use std::collections::HashMap;
+use std::io::{Read as _, Write as _};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
+use rustix::io::Errno;
+
+use crate::builtins::{native, resolve as resolve_path};
+use crate::guest::Guest;
+use crate::host::Host;
+use crate::ops::{self, errno};
+use crate::value::{JsResult, Obj, Throw, Value};
+
+pub use sandbox::Mount;
+
+/// Linux's values, which Node reports in `fs.constants` and Go reads at start-up.
+pub const CONSTANTS: [(&str, f64); 12] = [
+    ("O_RDONLY", 0.0),
+    ("O_WRONLY", 1.0),
+    ("O_RDWR", 2.0),
+    ("O_CREAT", 64.0),
+    ("O_EXCL", 128.0),
+    ("O_NOCTTY", 256.0),
+    ("O_TRUNC", 512.0),
+    ("O_APPEND", 1024.0),
+    ("O_DIRECTORY", 65536.0),
+    ("O_NOFOLLOW", 131072.0),
+    ("O_SYNC", 1052672.0),
+    ("O_NONBLOCK", 2048.0),
+];
+
+/// Flags that open for writing or change the file.
+const WRITE_FLAGS: u32 = 1 | 2 | 64 | 512 | 1024;
+
+/// Mounts and open files of one guest.
+#[derive(Default)]
+pub struct FsState {
+    /// Host directories the guest can see.
+    pub mounts: Vec<Mount>,
+    files: HashMap<i32, OpenFile>,
+}
+
+struct OpenFile {
+    fd: OwnedFd,
+    readonly: bool,
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or_default()
+}
+
+/// Calls the trailing callback with `(null, value)` or `(error)`.
+fn complete(g: &mut dyn Guest, args: &[Value], result: JsResult) -> JsResult {
+    let Some(cb) = args
+        .last()
+        .filter(|v| v.as_object().is_some_and(Obj::is_function))
+        .cloned()
+    else {
+        return ops::type_error("fs: the callback argument must be a function");
+    };
+    match result {
+        Ok(v) => ops::call(g, &cb, &Value::Null, &[Value::Null, v])?,
+        Err(Throw::Value(e)) => ops::call(g, &cb, &Value::Null, &[e])?,
+        Err(abort) => return Err(abort),
+    };
+    Ok(Value::Undefined)
+}
+
+/// A Node-style error for `e` from `syscall` on `path`.
+fn throw(e: Errno, syscall: &str, path: &str) -> Throw {
+    let text = std::io::Error::from_raw_os_error(e.raw_os_error()).to_string();
+    let text = text.split(" (os error").next().unwrap_or("").to_lowercase();
+    let msg = if path.is_empty() {
+        format!("{text}, {syscall}")
+    } else {
+        format!("{text}, {syscall} '{path}'")
+    };
+    match errno::<()>(sandbox::code(e), &msg) {
+        Err(t) => t,
+        Ok(()) => unreachable!("errno always throws"),
+    }
+}
+
+fn fail<T>(e: Errno, syscall: &str, path: &str) -> JsResult<T> {
+    Err(throw(e, syscall, path))
+}
+
+fn guest_path(host: &Host, v: &Value) -> String {
+    resolve_path(&host.cwd, &[v.to_js_string().as_str()])
+}
+
+/// Resolves `path` and refuses writes on read-only mounts.
+fn locate(
+    host: &Host,
+    path: &str,
+    follow: bool,
+    write: bool,
+    syscall: &str,
+) -> JsResult<sandbox::Resolved> {
+    let r = match sandbox::resolve(&host.fs.mounts, path, follow) {
+        Ok(r) => r,
+        Err(e) => return fail(e, syscall, path),
+    };
+    if write && host.fs.mounts[r.mount].readonly {
+        return fail(Errno::ROFS, syscall, path);
+    }
+    Ok(r)
+}
+
+fn file<'a>(host: &'a Host, fd: f64, syscall: &str) -> JsResult<&'a OpenFile> {
+    match host.fs.files.get(&(fd as i32)) {
+        Some(f) => Ok(f),
+        None => fail(Errno::BADF, syscall, ""),
+    }
+}
+
+fn write_fd(host: &mut Host, fd: f64, bytes: &[u8], position: Option<u64>) -> JsResult<usize> {
+    let out = match fd as i64 {
+        1 => &mut host.stdio.stdout,
+        2 => &mut host.stdio.stderr,
+        _ => {
+            let f = file(host, fd, "write")?;
+            let r = match position {
+                Some(p) => rustix::io::pwrite(&f.fd, bytes, p),
+                None => rustix::io::write(&f.fd, bytes),
+            };
+            return r.or_else(|e| fail(e, "write", ""));
+        }
+    };
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(bytes.len()),
+        Err(e) => errno("EIO", &e.to_string()),
+    }
+}
+
+/// `(buffer, offset, length)` arguments at `i`, checked against the buffer.
+fn region(args: &[Value], i: usize) -> JsResult<(crate::value::TypedArray, usize, usize)> {
+    let Some(buf) = ops::typed(&arg(args, i)) else {
+        return ops::type_error("fs: the buffer argument must be a typed array");
+    };
+    let offset = match arg(args, i + 1) {
+        Value::Undefined | Value::Null => 0.0,
+        v => v.to_number(),
+    };
+    let length = match arg(args, i + 2) {
+        Value::Undefined | Value::Null => buf.byte_len() as f64 - offset,
+        v => v.to_number(),
+    };
+    if !(offset >= 0.0 && length >= 0.0 && offset + length <= buf.byte_len() as f64) {
+        return Err(Throw::Value(Value::Object(Obj::error(
+            "RangeError",
+            "The value of \"length\" is out of range.",
+        ))));
+    }
+    Ok((buf, offset as usize, length as usize))
+}
+
+fn position(v: Value) -> Option<u64> {
+    match v {
+        Value::Number(n) if n >= 0.0 => Some(n as u64),
+        _ => None,
+    }
+}
+
+fn do_write(g: &mut dyn Guest, args: &[Value]) -> JsResult<usize> {
+    let fd = arg(args, 0).to_number();
+    let (buf, offset, length) = region(args, 1)?;
+    let bytes = buf.with(|b| b[offset..offset + length].to_vec());
+    write_fd(g.host(), fd, &bytes, position(arg(args, 4)))
+}
+
+fn do_read(g: &mut dyn Guest, args: &[Value]) -> JsResult<usize> {
+    let fd = arg(args, 0).to_number();
+    let (buf, offset, length) = region(args, 1)?;
+    let mut tmp = vec![0u8; length];
+    let host = g.host();
+    let n = if fd == 0.0 {
+        loop {
+            match host.stdio.stdin.read(&mut tmp) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return errno("EIO", &e.to_string()),
+            }
+        }
+    } else {
+        let f = file(host, fd, "read")?;
+        let r = match position(arg(args, 4)) {
+            Some(p) => rustix::io::pread(&f.fd, &mut tmp[..], p),
+            None => rustix::io::read(&f.fd, &mut tmp[..]),
+        };
+        r.or_else(|e| fail(e, "read", ""))?
+    };
+    buf.with(|b| b[offset..offset + n].copy_from_slice(&tmp[..n]));
+    Ok(n)
+}
+
+/// A `Stats`-like object with the fields Go reads and the `is*` methods.
+pub fn stats(st: &rustix::fs::Stat) -> Value {
+    let s = Obj::plain();
+    let ms = |sec: f64, nsec: f64| sec * 1000.0 + nsec / 1e6;
+    let fields = [
+        ("dev", st.st_dev as f64),
+        ("ino", st.st_ino as f64),
+        ("mode", st.st_mode as f64),
+        ("nlink", st.st_nlink as f64),
+        ("uid", st.st_uid as f64),
+        ("gid", st.st_gid as f64),
+        ("rdev", st.st_rdev as f64),
+        ("size", st.st_size as f64),
+        ("blksize", st.st_blksize as f64),
+        ("blocks", st.st_blocks as f64),
+        ("atimeMs", ms(st.st_atime as f64, st.st_atime_nsec as f64)),
+        ("mtimeMs", ms(st.st_mtime as f64, st.st_mtime_nsec as f64)),
+        ("ctimeMs", ms(st.st_ctime as f64, st.st_ctime_nsec as f64)),
+        (
+            "birthtimeMs",
+            ms(st.st_ctime as f64, st.st_ctime_nsec as f64),
+        ),
+    ];
+    for (k, v) in fields {
+        s.set(k, Value::Number(v));
+    }
+    let kind = st.st_mode & 0o170000;
+    for (name, want) in [
+        ("isDirectory", 0o040000),
+        ("isFile", 0o100000),
+        ("isSymbolicLink", 0o120000),
+        ("isCharacterDevice", 0o020000),
+        ("isFIFO", 0o010000),
+        ("isSocket", 0o140000),
+        ("isBlockDevice", 0o060000),
+    ] {
+        s.set(name, native(move |_, _, _| Ok(Value::Bool(kind == want))));
+    }
+    Value::Object(s)
+}
+
+/// Fails unless `path` is a directory the guest can reach (for `process.chdir`).
+pub fn check_dir(host: &Host, path: &str) -> JsResult<()> {
+    let r = locate(host, path, true, false, "chdir")?;
+    match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => Ok(()),
+        Ok(_) => fail(Errno::NOTDIR, "chdir", path),
+        Err(e) => fail(e, "chdir", path),
+    }
+}
+
+/// A handle on the resolved target that holds its inode (no-follow), for chmod/chown/utimes.
+fn pin(r: &sandbox::Resolved) -> Result<OwnedFd, Errno> {
+    rustix::fs::openat(
+        &r.dir,
+        r.name.as_str(),
+        OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+}
+
+fn timespec(secs: f64) -> Timespec {
+    Timespec {
+        tv_sec: secs.floor() as _,
+        tv_nsec: ((secs - secs.floor()) * 1e9) as _,
+    }
+}
+
+/// Runs one path operation.
+fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
+    let path = guest_path(host, &arg(args, 0));
+    let p = path.as_str();
+    let num = |i: usize| arg(args, i).to_number();
+    let e = |err: Errno| throw(err, name, p);
+    match name {
+        "open" => {
+            let flags = num(1) as u32;
+            let r = locate(host, p, true, flags & WRITE_FLAGS != 0, name)?;
+            let readonly = host.fs.mounts[r.mount].readonly;
+            let oflags = OFlags::from_bits_retain(flags) | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let mode = Mode::from_raw_mode(num(2) as u32 & 0o7777);
+            match rustix::fs::openat(&r.dir, r.name.as_str(), oflags, mode) {
+                Ok(fd) => {
+                    let raw = fd.as_raw_fd();
+                    host.fs.files.insert(raw, OpenFile { fd, readonly });
+                    Ok(Value::Number(raw as f64))
+                }
+                Err(err) => Err(e(err)),
+            }
+        }
+        "stat" | "lstat" => {
+            let r = locate(host, p, name == "stat", false, name)?;
+            match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => Ok(stats(&st)),
+                Err(err) => Err(e(err)),
+            }
+        }
+        "readdir" => {
+            let r = locate(host, p, true, false, name)?;
+            let dir = rustix::fs::openat(
+                &r.dir,
+                r.name.as_str(),
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(e)?;
+            let mut names = Vec::new();
+            for entry in rustix::fs::Dir::read_from(&dir).map_err(e)? {
+                let entry = entry.map_err(e)?;
+                let n = entry.file_name().to_string_lossy().into_owned();
+                if n != "." && n != ".." {
+                    names.push(n);
+                }
+            }
+            // libuv's scandir sorts, so Node returns names in byte order.
+            names.sort();
+            Ok(Value::Object(Obj::array(
+                names.into_iter().map(Value::from).collect(),
+            )))
+        }
+        "mkdir" => {
+            let r = locate(host, p, false, true, name)?;
+            let mode = Mode::from_raw_mode(num(1) as u32 & 0o7777);
+            rustix::fs::mkdirat(&r.dir, r.name.as_str(), mode)
+                .map(|_| Value::Undefined)
+                .map_err(e)
+        }
+        "rmdir" | "unlink" => {
+            let r = locate(host, p, false, true, name)?;
+            let flags = if name == "rmdir" {
+                AtFlags::REMOVEDIR
+            } else {
+                AtFlags::empty()
+            };
+            rustix::fs::unlinkat(&r.dir, r.name.as_str(), flags)
+                .map(|_| Value::Undefined)
+                .map_err(e)
+        }
+        "rename" | "link" => {
+            let to = guest_path(host, &arg(args, 1));
+            let from = locate(host, p, false, true, name)?;
+            let dest = locate(host, &to, false, true, name)?;
+            if from.mount != dest.mount {
+                return Err(e(Errno::XDEV));
+            }
+            let r = if name == "rename" {
+                rustix::fs::renameat(&from.dir, from.name.as_str(), &dest.dir, dest.name.as_str())
+            } else {
+                rustix::fs::linkat(
+                    &from.dir,
+                    from.name.as_str(),
+                    &dest.dir,
+                    dest.name.as_str(),
+                    AtFlags::empty(),
+                )
+            };
+            r.map(|_| Value::Undefined).map_err(e)
+        }
+        "symlink" => {
+            // symlink(target, path): the target is stored as given and checked when used.
+            let target = arg(args, 0).to_js_string();
+            let link = guest_path(host, &arg(args, 1));
+            let r = locate(host, &link, false, true, name)?;
+            rustix::fs::symlinkat(target.as_str(), &r.dir, r.name.as_str())
+                .map(|_| Value::Undefined)
+                .or_else(|err| fail(err, name, &link))
+        }
+        "readlink" => {
+            let r = locate(host, p, false, false, name)?;
+            rustix::fs::readlinkat(&r.dir, r.name.as_str(), Vec::new())
+                .map(|t| Value::from(t.to_string_lossy().into_owned()))
+                .map_err(e)
+        }
+        "truncate" => {
+            let r = locate(host, p, true, true, name)?;
+            let f = rustix::fs::openat(
+                &r.dir,
+                r.name.as_str(),
+                OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(e)?;
+            rustix::fs::ftruncate(&f, num(1).max(0.0) as u64)
+                .map(|_| Value::Undefined)
+                .map_err(e)
+        }
+        "chmod" | "chown" | "lchown" | "utimes" => {
+            let r = locate(host, p, name != "lchown", true, name)?;
+            let pinned = pin(&r).map_err(e)?;
+            let through = sandbox::proc_path(&pinned);
+            let done = match name {
+                "chmod" => rustix::fs::chmodat(
+                    CWD,
+                    through.as_str(),
+                    Mode::from_raw_mode(num(1) as u32 & 0o7777),
+                    AtFlags::empty(),
+                ),
+                "utimes" => {
+                    let ts = Timestamps {
+                        last_access: timespec(num(1)),
+                        last_modification: timespec(num(2)),
+                    };
+                    rustix::fs::utimensat(CWD, through.as_str(), &ts, AtFlags::empty())
+                }
+                _ => rustix::fs::chownat(
+                    &pinned,
+                    "",
+                    Some(rustix::fs::Uid::from_raw(num(1) as u32)),
+                    Some(rustix::fs::Gid::from_raw(num(2) as u32)),
+                    AtFlags::EMPTY_PATH,
+                ),
+            };
+            done.map(|_| Value::Undefined).map_err(e)
+        }
+        _ => Err(e(Errno::NOSYS)),
+    }
+}
+
+/// Runs one file-descriptor operation.
+fn fd_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
+    let fd = arg(args, 0).to_number();
+    let num = |i: usize| arg(args, i).to_number();
+    if (0.0..=2.0).contains(&fd) {
+        return match name {
+            "fstat" => {
+                let std_fd = match fd as i32 {
+                    0 => std::io::stdin().as_fd().try_clone_to_owned(),
+                    1 => std::io::stdout().as_fd().try_clone_to_owned(),
+                    _ => std::io::stderr().as_fd().try_clone_to_owned(),
+                };
+                match std_fd.map_err(|_| Errno::BADF).and_then(rustix::fs::fstat) {
+                    Ok(st) => Ok(stats(&st)),
+                    Err(err) => fail(err, name, ""),
+                }
+            }
+            "fsync" | "close" => Ok(Value::Undefined),
+            _ => fail(Errno::INVAL, name, ""),
+        };
+    }
+    if name == "close" {
+        return match host.fs.files.remove(&(fd as i32)) {
+            Some(_) => Ok(Value::Undefined),
+            None => fail(Errno::BADF, name, ""),
+        };
+    }
+    let f = file(host, fd, name)?;
+    if f.readonly && matches!(name, "fchmod" | "fchown" | "ftruncate") {
+        return fail(Errno::ROFS, name, "");
+    }
+    let r = match name {
+        "fstat" => {
+            return rustix::fs::fstat(&f.fd)
+                .map(|st| stats(&st))
+                .or_else(|e| fail(e, name, ""))
+        }
+        "fsync" => rustix::fs::fsync(&f.fd),
+        "ftruncate" => rustix::fs::ftruncate(&f.fd, num(1).max(0.0) as u64),
+        "fchmod" => rustix::fs::fchmod(&f.fd, Mode::from_raw_mode(num(1) as u32 & 0o7777)),
+        "fchown" => rustix::fs::fchown(
+            &f.fd,
+            Some(rustix::fs::Uid::from_raw(num(1) as u32)),
+            Some(rustix::fs::Gid::from_raw(num(2) as u32)),
+        ),
+        _ => Err(Errno::NOSYS),
+    };
+    r.map(|_| Value::Undefined).or_else(|e| fail(e, name, ""))
+}
+
+/// The `fs` object.
+pub fn object() -> Obj {
+    let fs = Obj::plain();
+    let constants = Obj::plain();
+    for (k, v) in CONSTANTS {
+        constants.set(k, Value::Number(v));
+    }
+    fs.set("constants", Value::Object(constants));
+    fs.set(
+        "writeSync",
+        native(|g, _, args| Ok(Value::Number(do_write(g, args)? as f64))),
+    );
+    fs.set(
+        "write",
+        native(|g, _, args| {
+            let r = do_write(g, args).map(|n| Value::Number(n as f64));
+            complete(g, args, r)
+        }),
+    );
+    fs.set(
+        "readSync",
+        native(|g, _, args| Ok(Value::Number(do_read(g, args)? as f64))),
+    );
+    fs.set(
+        "read",
+        native(|g, _, args| {
+            let r = do_read(g, args).map(|n| Value::Number(n as f64));
+            complete(g, args, r)
+        }),
+    );
+    for name in ["fstat", "fsync", "close", "fchmod", "fchown", "ftruncate"] {
+        fs.set(
+            name,
+            native(move |g, _, args| {
+                let r = fd_op(g.host(), name, args);
+                complete(g, args, r)
+            }),
+        );
+    }
+    for name in [
+        "open", "stat", "lstat", "readdir", "mkdir", "rmdir", "unlink", "rename", "truncate",
+        "chmod", "chown", "lchown", "utimes", "link", "symlink", "readlink",
+    ] {
+        fs.set(
+            name,
+            native(move |g, _, args| {
+                let r = path_op(g.host(), name, args);
+                complete(g, args, r)
+            }),
+        );
+    }
+    fs
+}
