@@ -6,6 +6,7 @@
 
 pub mod guests;
 pub mod spec;
+pub mod std_suites;
 pub mod transcript;
 
 use std::path::PathBuf;

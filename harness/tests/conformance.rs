@@ -173,6 +173,50 @@ fn bless_trial(fixture: &Fixture) -> Result<(), Failed> {
     snapshot(&fixture.name, &fixture.spec, &transcript::render(&t))
 }
 
+/// A std suite on one engine: same verdict and same passing tests as under Node.
+fn std_trial(kind: EngineKind, pkg: &'static str) -> Result<(), Failed> {
+    let reference =
+        wasmexec_harness::std_suites::run_node(pkg).map_err(|e| Failed::from(format!("{e:#}")))?;
+    let ours = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            wasmexec_harness::std_suites::run_engine(runtime(kind), pkg)
+                .map_err(|e| format!("{e:#}"))
+        })
+        .expect("spawn guest thread")
+        .join()
+        .map_err(|_| Failed::from("the host panicked running the suite"))??;
+    let excused = wasmexec_harness::std_suites::excused(pkg);
+    if ours.passed == reference.passed && ours.tests == reference.tests && excused.is_empty() {
+        return Ok(());
+    }
+    let missing: std::collections::BTreeSet<String> =
+        reference.tests.difference(&ours.tests).cloned().collect();
+    if !excused.is_empty() && missing == excused && ours.tests.is_subset(&reference.tests) {
+        return Ok(());
+    }
+    if !excused.is_empty() && excused.is_subset(&ours.tests) {
+        return Err(format!("{pkg}: a declared known difference passes now; remove it from std_suites::KNOWN_DIFFERENCES").into());
+    }
+    let only_node: Vec<_> = reference.tests.difference(&ours.tests).collect();
+    let only_ours: Vec<_> = ours.tests.difference(&reference.tests).collect();
+    let tail: String = ours
+        .output
+        .lines()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(format!(
+        "{pkg} on {kind}: verdict {} (node {}); passing only under node: {only_node:?}; only here: {only_ours:?}\n--- last lines\n{tail}",
+        ours.passed, reference.passed
+    )
+    .into())
+}
+
 fn write_report(outcomes: &[Outcome], engines: &[EngineKind], fixtures: &[Fixture]) {
     use std::fmt::Write as _;
     let mut md = String::from("# Conformance report\n\n");
@@ -261,6 +305,19 @@ fn main() {
                 });
                 r
             }));
+        }
+    }
+    // Go's std suites: slow, so only with WASMEXEC_STD=1 (CI sets it); listed as ignored
+    // otherwise so `--ignored` runs them too.
+    let std_on = std::env::var("WASMEXEC_STD").is_ok_and(|v| v == "1");
+    if !bless {
+        for pkg in wasmexec_harness::std_suites::PACKAGES {
+            for &kind in &engines {
+                trials.push(
+                    Trial::test(format!("std::{kind}::{pkg}"), move || std_trial(kind, pkg))
+                        .with_ignored_flag(!std_on),
+                );
+            }
         }
     }
     let conclusion = libtest_mimic::run(&args, trials);

@@ -13,7 +13,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
 use rustix::io::Errno;
 
-use crate::builtins::{native, resolve as resolve_path};
+use crate::builtins::native;
 use crate::guest::Guest;
 use crate::host::Host;
 use crate::ops::{self, errno};
@@ -93,8 +93,16 @@ fn fail<T>(e: Errno, syscall: &str, path: &str) -> JsResult<T> {
     Err(throw(e, syscall, path))
 }
 
+/// The absolute guest path for a path argument: relative ones are taken from the working
+/// directory. No lexical clean-up: `..` and a trailing slash mean what the kernel makes of
+/// them (see `sandbox::resolve`).
 fn guest_path(host: &Host, v: &Value) -> String {
-    resolve_path(&host.cwd, &[v.to_js_string().as_str()])
+    let raw = v.to_js_string();
+    if raw.starts_with('/') {
+        raw
+    } else {
+        format!("{}/{raw}", host.cwd)
+    }
 }
 
 /// Resolves `path` and refuses writes on read-only mounts.
@@ -263,6 +271,16 @@ fn pin(r: &sandbox::Resolved) -> Result<OwnedFd, Errno> {
     )
 }
 
+/// An owner id argument; -1 (as Go and chown(2) use it) means "leave unchanged".
+fn uid(v: f64) -> Option<rustix::fs::Uid> {
+    (v >= 0.0 && v < u32::MAX as f64).then(|| rustix::fs::Uid::from_raw(v as u32))
+}
+
+/// A group id argument; -1 means "leave unchanged".
+fn gid(v: f64) -> Option<rustix::fs::Gid> {
+    (v >= 0.0 && v < u32::MAX as f64).then(|| rustix::fs::Gid::from_raw(v as u32))
+}
+
 fn timespec(secs: f64) -> Timespec {
     Timespec {
         tv_sec: secs.floor() as _,
@@ -279,7 +297,9 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
     match name {
         "open" => {
             let flags = num(1) as u32;
-            let r = locate(host, p, true, flags & WRITE_FLAGS != 0, name)?;
+            // O_CREAT|O_EXCL never follows a final symlink: it must fail with EEXIST.
+            let exclusive = flags & (64 | 128) == 64 | 128;
+            let r = locate(host, p, !exclusive, flags & WRITE_FLAGS != 0, name)?;
             let readonly = host.fs.mounts[r.mount].readonly;
             let oflags = OFlags::from_bits_retain(flags) | OFlags::NOFOLLOW | OFlags::CLOEXEC;
             let mode = Mode::from_raw_mode(num(2) as u32 & 0o7777);
@@ -406,13 +426,9 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
                     };
                     rustix::fs::utimensat(CWD, through.as_str(), &ts, AtFlags::empty())
                 }
-                _ => rustix::fs::chownat(
-                    &pinned,
-                    "",
-                    Some(rustix::fs::Uid::from_raw(num(1) as u32)),
-                    Some(rustix::fs::Gid::from_raw(num(2) as u32)),
-                    AtFlags::EMPTY_PATH,
-                ),
+                _ => {
+                    rustix::fs::chownat(&pinned, "", uid(num(1)), gid(num(2)), AtFlags::EMPTY_PATH)
+                }
             };
             done.map(|_| Value::Undefined).map_err(e)
         }
@@ -460,11 +476,7 @@ fn fd_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         "fsync" => rustix::fs::fsync(&f.fd),
         "ftruncate" => rustix::fs::ftruncate(&f.fd, num(1).max(0.0) as u64),
         "fchmod" => rustix::fs::fchmod(&f.fd, Mode::from_raw_mode(num(1) as u32 & 0o7777)),
-        "fchown" => rustix::fs::fchown(
-            &f.fd,
-            Some(rustix::fs::Uid::from_raw(num(1) as u32)),
-            Some(rustix::fs::Gid::from_raw(num(2) as u32)),
-        ),
+        "fchown" => rustix::fs::fchown(&f.fd, uid(num(1)), gid(num(2))),
         _ => Err(Errno::NOSYS),
     };
     r.map(|_| Value::Undefined).or_else(|e| fail(e, name, ""))

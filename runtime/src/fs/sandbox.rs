@@ -73,104 +73,133 @@ pub struct Resolved {
 }
 
 /// Resolves `path` (absolute, in the guest's namespace) within `mounts`. With `follow`, a
-/// symlink as the final component is followed too.
+/// symlink as the final component is followed too. `..` is resolved physically, as the kernel
+/// does: after a symlink it climbs from the link's target, and at a mount's root it continues
+/// from the mount point's parent in the guest namespace (which can only reach other mounts).
 pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
-    let (parts, _) = normalize(path);
-    let (mi, mount) = mounts
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| {
-            let (mp, _) = normalize(&m.guest);
-            parts.len() >= mp.len() && parts[..mp.len()] == mp[..]
-        })
-        .max_by_key(|(_, m)| normalize(&m.guest).0.len())
-        .ok_or(Errno::NOENT)?;
-    let skip = normalize(&mount.guest).0.len();
-    let mut todo: VecDeque<String> = parts[skip..].iter().cloned().collect();
-    let mut stack: Vec<OwnedFd> = vec![rustix::io::dup(&mount.root)?];
+    // A trailing slash names the directory a final symlink points to (POSIX path resolution),
+    // and only a directory.
+    let trailing_dot = path.ends_with("/.");
+    let trailing_slash = (path.len() > 1 && path.ends_with('/')) || trailing_dot;
+    let follow = follow || trailing_slash;
+    let mut comps: Vec<String> = path
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .map(String::from)
+        .collect();
     let mut links = 0;
-    loop {
-        let Some(comp) = todo.pop_front() else {
-            let dir = stack.pop().expect("the mount root stays on the stack");
-            return Ok(Resolved {
-                mount: mi,
-                dir,
-                name: ".".into(),
-            });
-        };
-        match comp.as_str() {
-            "." => continue,
-            ".." => {
+    'restart: loop {
+        let lead = comps.iter().take_while(|c| *c != "..").count();
+        let (mi, mount, mparts) = mounts
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (i, m, normalize(&m.guest).0))
+            .filter(|(_, _, mp)| mp.len() <= lead && comps[..mp.len()] == mp[..])
+            .max_by_key(|(_, _, mp)| mp.len())
+            .ok_or(Errno::NOENT)?;
+        let mut todo: VecDeque<String> = comps.split_off(mparts.len()).into();
+        let mut stack: Vec<OwnedFd> = vec![rustix::io::dup(&mount.root)?];
+        loop {
+            let Some(comp) = todo.pop_front() else {
+                let dir = stack.pop().expect("the mount root stays on the stack");
+                return Ok(Resolved {
+                    mount: mi,
+                    dir,
+                    name: ".".into(),
+                });
+            };
+            if comp == ".." {
                 if stack.len() > 1 {
                     stack.pop();
-                    continue;
+                } else if !mparts.is_empty() {
+                    // Leave the mount through its mount point, in the guest namespace.
+                    comps = mparts[..mparts.len() - 1].to_vec();
+                    comps.extend(todo);
+                    continue 'restart;
                 }
-                // Above the mount root: outside the sandbox.
-                return Err(Errno::ACCESS);
+                continue;
             }
-            _ => {}
-        }
-        let cur = stack.last().expect("non-empty");
-        let last = todo.is_empty();
-        match statat(cur, comp.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(st)
-                if FileType::from_raw_mode(st.st_mode) == FileType::Symlink
-                    && (!last || follow) =>
-            {
-                links += 1;
-                if links > MAX_LINKS {
-                    return Err(Errno::LOOP);
-                }
-                let target = readlinkat(cur, comp.as_str(), Vec::new())?;
-                let target = target.to_string_lossy().into_owned();
-                let (tparts, _) = normalize(&target);
-                let mut expanded: VecDeque<String> = if target.starts_with('/') {
-                    // An absolute target is a host path: only one inside this mount is allowed.
-                    let (hparts, _) = normalize(&mount.host.to_string_lossy());
-                    if tparts.len() < hparts.len() || tparts[..hparts.len()] != hparts[..] {
-                        return Err(Errno::ACCESS);
+            let cur = stack.last().expect("non-empty");
+            let last = todo.is_empty();
+            match statat(cur, comp.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st)
+                    if FileType::from_raw_mode(st.st_mode) == FileType::Symlink
+                        && (!last || follow) =>
+                {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Err(Errno::LOOP);
                     }
-                    stack.truncate(1);
-                    tparts[hparts.len()..].iter().cloned().collect()
-                } else {
-                    target
+                    let target = readlinkat(cur, comp.as_str(), Vec::new())?;
+                    let target = target.to_string_lossy().into_owned();
+                    let parts = target
                         .split('/')
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect()
-                };
-                expanded.extend(todo.drain(..));
-                todo = expanded;
-            }
-            Ok(st) if !last => {
-                if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
-                    return Err(Errno::NOTDIR);
+                        .filter(|c| !c.is_empty() && *c != ".")
+                        .map(String::from);
+                    let mut expanded: VecDeque<String> = if target.starts_with('/') {
+                        // An absolute target is a host path: only one inside this mount is allowed.
+                        let (hparts, _) = normalize(&mount.host.to_string_lossy());
+                        let tparts: Vec<String> = parts.collect();
+                        let lead = tparts.iter().take_while(|c| *c != "..").count();
+                        if lead < hparts.len() || tparts[..hparts.len()] != hparts[..] {
+                            return Err(Errno::ACCESS);
+                        }
+                        stack.truncate(1);
+                        tparts[hparts.len()..].iter().cloned().collect()
+                    } else {
+                        parts.collect()
+                    };
+                    expanded.extend(todo.drain(..));
+                    todo = expanded;
                 }
-                let fd = openat(
-                    cur,
-                    comp.as_str(),
-                    OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                    Mode::empty(),
-                )?;
-                stack.push(fd);
+                Ok(st) if !last => {
+                    if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
+                        return Err(Errno::NOTDIR);
+                    }
+                    let fd = openat(
+                        cur,
+                        comp.as_str(),
+                        OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                        Mode::empty(),
+                    )?;
+                    stack.push(fd);
+                }
+                Ok(st) => {
+                    if trailing_slash && FileType::from_raw_mode(st.st_mode) != FileType::Directory
+                    {
+                        return Err(Errno::NOTDIR);
+                    }
+                    if trailing_dot {
+                        // `dir/.` names the directory itself, as `.` inside it.
+                        let dir = openat(
+                            cur,
+                            comp.as_str(),
+                            OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                            Mode::empty(),
+                        )?;
+                        return Ok(Resolved {
+                            mount: mi,
+                            dir,
+                            name: ".".into(),
+                        });
+                    }
+                    let dir = stack.pop().expect("non-empty");
+                    return Ok(Resolved {
+                        mount: mi,
+                        dir,
+                        name: comp,
+                    });
+                }
+                Err(Errno::NOENT) if last && !trailing_dot => {
+                    let dir = stack.pop().expect("non-empty");
+                    return Ok(Resolved {
+                        mount: mi,
+                        dir,
+                        name: comp,
+                    });
+                }
+                Err(e) => return Err(e),
             }
-            Ok(_) => {
-                let dir = stack.pop().expect("non-empty");
-                return Ok(Resolved {
-                    mount: mi,
-                    dir,
-                    name: comp,
-                });
-            }
-            Err(Errno::NOENT) if last => {
-                let dir = stack.pop().expect("non-empty");
-                return Ok(Resolved {
-                    mount: mi,
-                    dir,
-                    name: comp,
-                });
-            }
-            Err(e) => return Err(e),
         }
     }
 }
@@ -248,11 +277,11 @@ mod tests {
             resolve(&mounts, "/data/abs-out", true),
             Err(Errno::ACCESS)
         ));
+        // `..` past the mount root leaves the mount, into the guest namespace where nothing is mounted.
         assert!(matches!(
             resolve(&mounts, "/data/sub/rel-out/etc", true),
-            Err(Errno::ACCESS)
+            Err(Errno::NOENT)
         ));
-        // `..` in the guest path is lexical, so it cannot climb out of the guest root either.
         assert_eq!(
             resolve(&mounts, "/data/../data/sub", true).unwrap().name,
             "sub"
@@ -267,6 +296,13 @@ mod tests {
             resolve(&mounts, "/data/abs-out", false).unwrap().name,
             "abs-out"
         );
+        // A trailing slash follows a final symlink even for lstat, and wants a directory.
+        assert_eq!(resolve(&mounts, "/data/in/", false).unwrap().name, "sub");
+        std::fs::write(root.join("file"), "").unwrap();
+        assert!(matches!(
+            resolve(&mounts, "/data/file/", false),
+            Err(Errno::NOTDIR)
+        ));
         std::fs::remove_dir_all(root).unwrap();
         std::fs::remove_dir_all(outside).unwrap();
     }
