@@ -199,7 +199,9 @@ impl Engine {
                     }
                 });
             }
-            _ => store.set_epoch_deadline(u64::MAX),
+            // No deadline: far enough that the ticker (started by any instance with a deadline)
+            // never reaches it, without overflowing the current epoch plus this delta.
+            _ => store.set_epoch_deadline(u64::MAX / 2),
         }
         let mut linker: Linker<Ctx> = Linker::new(&self.engine);
         // A module may import the same function twice.
