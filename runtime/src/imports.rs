@@ -70,6 +70,20 @@ pub fn lookup(module: &str, name: &str) -> Option<Import> {
     Some(Import::Sp(f))
 }
 
+/// Runs a `gojs` import, turning a panic of host code (ours or an embedder's closure) into a
+/// trap of this guest, so a host bug stops the guest with an error instead of unwinding
+/// through the engine into the embedder.
+pub fn guarded(f: SpFn, g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(g, sp))).unwrap_or_else(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(Abort::Trap(format!("host panic in a gojs import: {msg}")))
+    })
+}
+
 /// A JS exception escaping an import that has no error result: wasm_exec.js would let it
 /// propagate out of the guest, which ends the program.
 fn uncaught(t: Throw) -> Abort {

@@ -189,3 +189,30 @@ fn malformed_and_foreign_modules_are_errors() {
         Err(Error::NotGoProgram(_))
     ));
 }
+
+#[test]
+fn a_panicking_host_function_stops_the_guest_not_the_host() {
+    for kind in EngineKind::available() {
+        let runtime = Runtime::new(kind).unwrap();
+        let module = runtime.compile(plugin_wasm()).unwrap();
+        let config = Config::new().stdout(std::io::sink()).global(
+            "myHost",
+            JsValue::object([("log", JsValue::function(|_, _| panic!("embedder bug")))]),
+        );
+        let mut p = runtime.instantiate(&module, config).unwrap();
+        match p.run() {
+            Err(Error::Aborted(wasmexec::Abort::Trap(msg))) => {
+                assert!(
+                    msg.contains("host panic") && msg.contains("embedder bug"),
+                    "{kind}: {msg}"
+                )
+            }
+            other => panic!("{kind}: expected a trap, got {other:?}"),
+        }
+        // The instance is dead, and says so, without panicking.
+        assert!(
+            matches!(p.call("add", &[]), Err(Error::Aborted(_))),
+            "{kind}"
+        );
+    }
+}

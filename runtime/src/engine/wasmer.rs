@@ -296,7 +296,9 @@ impl Engine {
                 Import::Sp(f) => Function::new_typed_with_env(
                     &mut store,
                     &env,
-                    move |env: FunctionEnvMut<'_, Ctx>, sp: i32| f(&mut G(env), sp as u32),
+                    move |env: FunctionEnvMut<'_, Ctx>, sp: i32| {
+                        imports::guarded(f, &mut G(env), sp as u32)
+                    },
                 ),
                 Import::Debug => Function::new_typed_with_env(
                     &mut store,

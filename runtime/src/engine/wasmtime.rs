@@ -214,7 +214,7 @@ impl Engine {
             };
             let linked = match imports::lookup(m, n).ok_or_else(unknown)? {
                 Import::Sp(f) => linker.func_wrap(m, n, move |caller: Caller<'_, Ctx>, sp: i32| {
-                    f(&mut G(caller), sp as u32).map_err(wasmtime::Error::new)
+                    imports::guarded(f, &mut G(caller), sp as u32).map_err(wasmtime::Error::new)
                 }),
                 Import::Debug => linker.func_wrap(m, n, |caller: Caller<'_, Ctx>, v: i32| {
                     imports::debug(&mut G(caller), v).map_err(wasmtime::Error::new)
