@@ -490,48 +490,37 @@ pub fn object() -> Obj {
         constants.set(k, Value::Number(v));
     }
     fs.set("constants", Value::Object(constants));
-    fs.set(
-        "writeSync",
-        native(|g, _, args| Ok(Value::Number(do_write(g, args)? as f64))),
-    );
-    fs.set(
-        "write",
-        native(|g, _, args| {
-            let r = do_write(g, args).map(|n| Value::Number(n as f64));
-            complete(g, args, r)
-        }),
-    );
-    fs.set(
-        "readSync",
-        native(|g, _, args| Ok(Value::Number(do_read(g, args)? as f64))),
-    );
-    fs.set(
-        "read",
-        native(|g, _, args| {
-            let r = do_read(g, args).map(|n| Value::Number(n as f64));
-            complete(g, args, r)
-        }),
-    );
-    for name in ["fstat", "fsync", "close", "fchmod", "fchown", "ftruncate"] {
+    // Each transfer exists in a synchronous form and a callback form.
+    type Transfer = fn(&mut dyn Guest, &[Value]) -> JsResult<usize>;
+    for (name, transfer) in [("write", do_write as Transfer), ("read", do_read)] {
+        fs.set(
+            &format!("{name}Sync"),
+            native(move |g, _, args| Ok(Value::Number(transfer(g, args)? as f64))),
+        );
         fs.set(
             name,
             native(move |g, _, args| {
-                let r = fd_op(g.host(), name, args);
+                let r = transfer(g, args).map(|n| Value::Number(n as f64));
                 complete(g, args, r)
             }),
         );
     }
-    for name in [
+    type Op = fn(&mut Host, &str, &[Value]) -> JsResult;
+    let fd_ops = ["fstat", "fsync", "close", "fchmod", "fchown", "ftruncate"];
+    let path_ops = [
         "open", "stat", "lstat", "readdir", "mkdir", "rmdir", "unlink", "rename", "truncate",
         "chmod", "chown", "lchown", "utimes", "link", "symlink", "readlink",
-    ] {
-        fs.set(
-            name,
-            native(move |g, _, args| {
-                let r = path_op(g.host(), name, args);
-                complete(g, args, r)
-            }),
-        );
+    ];
+    for (names, op) in [(&fd_ops[..], fd_op as Op), (&path_ops[..], path_op)] {
+        for &name in names {
+            fs.set(
+                name,
+                native(move |g, _, args| {
+                    let r = op(g.host(), name, args);
+                    complete(g, args, r)
+                }),
+            );
+        }
     }
     fs
 }

@@ -23,6 +23,9 @@ pub struct Mount {
     /// Refuse every write.
     pub readonly: bool,
     root: OwnedFd,
+    /// `guest` and `host` split into components once, for the lookups of every path.
+    guest_parts: Vec<String>,
+    host_parts: Vec<String>,
 }
 
 impl Mount {
@@ -35,11 +38,15 @@ impl Mount {
             OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
+        let (guest_parts, guest) = normalize(guest);
+        let host_parts = normalize(&host.to_string_lossy()).0;
         Ok(Mount {
-            guest: normalize(guest).1,
+            guest,
             host,
             readonly,
             root,
+            guest_parts,
+            host_parts,
         })
     }
 }
@@ -93,7 +100,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
         let (mi, mount, mparts) = mounts
             .iter()
             .enumerate()
-            .map(|(i, m)| (i, m, normalize(&m.guest).0))
+            .map(|(i, m)| (i, m, &m.guest_parts))
             .filter(|(_, _, mp)| mp.len() <= lead && comps[..mp.len()] == mp[..])
             .max_by_key(|(_, _, mp)| mp.len())
             .ok_or(Errno::NOENT)?;
@@ -138,7 +145,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                         .map(String::from);
                     let mut expanded: VecDeque<String> = if target.starts_with('/') {
                         // An absolute target is a host path: only one inside this mount is allowed.
-                        let (hparts, _) = normalize(&mount.host.to_string_lossy());
+                        let hparts = &mount.host_parts;
                         let tparts: Vec<String> = parts.collect();
                         let lead = tparts.iter().take_while(|c| *c != "..").count();
                         if lead < hparts.len() || tparts[..hparts.len()] != hparts[..] {
