@@ -32,7 +32,8 @@ options:
                        {"name": "hello", "args": ["a"], "env": {"K": "v"}, "stdin": "text",
                         "steps": [{"call": "add", "args": [VALUE...]}, {"invoke": "op", "payload": "text"}],
                         "host_calls": [{"binding": "b", "namespace": "n", "operation": "o",
-                                        "response": "got {payload}" | "error": "text"}]}
+                                        "response": "got {payload}" | "error": "text"}],
+                        "cwd": "/dir" (optional: the working directory the guest starts in)}
   --timeout SECONDS  give up (driver failure, exit 1) if the run takes longer; default: no limit
   -h, --help         show this text
 
@@ -145,7 +146,7 @@ function parseSpec(text, file) {
   }
   const bad = (msg) => new DriverError(`spec ${file}: ${msg}`);
   if (!isPlainJsonObject(spec)) throw bad("must be a JSON object");
-  const known = new Set(["name", "args", "env", "stdin", "steps", "host_calls"]);
+  const known = new Set(["name", "args", "env", "stdin", "steps", "host_calls", "cwd"]);
   for (const k of Object.keys(spec)) if (!known.has(k)) throw bad(`unknown key ${JSON.stringify(k)}`);
 
   if (typeof spec.name !== "string") throw bad(`"name" must be a string`);
@@ -154,6 +155,8 @@ function parseSpec(text, file) {
   const env = spec.env ?? {};
   if (!isPlainJsonObject(env) || !Object.values(env).every((v) => typeof v === "string"))
     throw bad(`"env" must be an object of strings`);
+  const cwd = spec.cwd ?? null;
+  if (cwd !== null && typeof cwd !== "string") throw bad(`"cwd" must be a string`);
   const stdin = spec.stdin ?? "";
   if (typeof stdin !== "string") throw bad(`"stdin" must be a string`);
 
@@ -209,7 +212,7 @@ function parseSpec(text, file) {
     return { binding: h.binding, namespace: h.namespace, operation: h.operation, response: h.response, error: h.error };
   });
 
-  return { name: spec.name, args, env, stdin: utf8Encode(stdin), steps: parsedSteps, hostCalls: parsedHostCalls };
+  return { name: spec.name, args, env, cwd, stdin: utf8Encode(stdin), steps: parsedSteps, hostCalls: parsedHostCalls };
 }
 
 // ---------------------------------------------------------------------------
@@ -543,6 +546,13 @@ async function main() {
   }
   if (typeof globalThis.Go !== "function") throw new DriverError(`${wasmExecPath} did not define globalThis.Go`);
 
+  if (spec.cwd !== null) {
+    try {
+      process.chdir(spec.cwd);
+    } catch (err) {
+      throw new DriverError(`cwd ${spec.cwd}: ${errorMessage(err)}`);
+    }
+  }
   go = new globalThis.Go();
   go.argv = [spec.name + ".wasm", ...spec.args];
   go.env = { ...spec.env };

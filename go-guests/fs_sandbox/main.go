@@ -1,7 +1,7 @@
 // Command fs_sandbox probes the edges of its mounts: for each path argument it tries to read,
 // write and list, and prints the outcome. runtime/tests/fs.rs runs it with a read-write mount
-// at /work, a read-only one at /ro and nothing else, and checks no escape succeeds. (It is not
-// a conformance fixture: Node has no mounts to compare with.)
+// at /work, a read-only one at /ro and nothing else, and checks on the host that no escape
+// succeeded. (The fixture fs_mounts compares the same behaviour with Node.)
 package main
 
 import (

@@ -21,6 +21,25 @@ pub fn go_version() -> Result<String> {
     .map_err(anyhow::Error::msg)
 }
 
+/// `go env GOROOT`.
+pub fn goroot() -> Result<PathBuf> {
+    let out = Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .context("running go env")?;
+    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// The toolchain's own `wasm_exec.js` (`lib/wasm`, or `misc/wasm` before Go 1.24).
+pub fn wasm_exec_js() -> Result<PathBuf> {
+    let root = goroot()?;
+    ["lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"]
+        .iter()
+        .map(|rel| root.join(rel))
+        .find(|p| p.exists())
+        .with_context(|| format!("no wasm_exec.js under {}", root.display()))
+}
+
 fn hash_tree(dir: &Path, h: &mut Sha256) -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
     entries.sort_by_key(|e| e.file_name());

@@ -5,6 +5,7 @@
 //! format is in `fixtures/README.md`).
 
 pub mod guests;
+pub mod mounts;
 pub mod spec;
 pub mod std_suites;
 pub mod transcript;

@@ -27,6 +27,16 @@ pub struct Spec {
     /// own host path, as Node sees the host file system).
     #[serde(default)]
     pub fs: bool,
+    /// Host directories to mount at guest paths (fresh for each run, with the given files);
+    /// the reference runs Node in a mount namespace with the same view.
+    #[serde(default)]
+    pub mounts: Vec<MountSpec>,
+    /// The guest's initial working directory (with `mounts`; default `/`).
+    pub cwd: Option<String>,
+    /// Run without privileges over the files (with `mounts`), so permission bits apply even
+    /// when the harness runs as root.
+    #[serde(default)]
+    pub unprivileged: bool,
     /// Host-side steps once the guest is idle.
     #[serde(default)]
     pub steps: Vec<Step>,
@@ -36,6 +46,21 @@ pub struct Spec {
     /// Deliberate differences from the reference, per engine.
     #[serde(default)]
     pub known_differences: Vec<KnownDifference>,
+}
+
+/// A mount of a fixture.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MountSpec {
+    /// Where the guest sees it: absolute, normalised, not `/`.
+    pub guest: String,
+    /// Mounted read-only.
+    #[serde(default)]
+    pub read_only: bool,
+    /// Files created in it before the run (`path = "content"`; a path ending in `/` is a
+    /// directory).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// One step.
@@ -99,6 +124,35 @@ impl Spec {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let spec: Spec =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let bad = |msg: String| anyhow::anyhow!("{}: {msg}", path.display());
+        if spec.fs && !spec.mounts.is_empty() {
+            return Err(bad("`fs` and `mounts` exclude each other".into()));
+        }
+        if spec.mounts.is_empty() && (spec.cwd.is_some() || spec.unprivileged) {
+            return Err(bad("`cwd` and `unprivileged` need `mounts`".into()));
+        }
+        for (i, m) in spec.mounts.iter().enumerate() {
+            let normal = m.guest.starts_with('/')
+                && m.guest.len() > 1
+                && m.guest[1..]
+                    .split('/')
+                    .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains(':'));
+            if !normal || spec.mounts[..i].iter().any(|o| o.guest == m.guest) {
+                return Err(bad(format!(
+                    "mount {:?} must be a unique absolute normalised path other than `/`",
+                    m.guest
+                )));
+            }
+            if m.files
+                .keys()
+                .any(|f| f.starts_with('/') || f.split('/').any(|c| c == ".."))
+            {
+                return Err(bad(format!(
+                    "files of mount {:?} must stay inside it",
+                    m.guest
+                )));
+            }
+        }
         for (i, s) in spec.steps.iter().enumerate() {
             if s.call.is_some() == s.invoke.is_some() {
                 bail!(
@@ -143,10 +197,14 @@ impl Spec {
             .collect();
         let mut env = self.env.clone();
         env.extend(extra_env.iter().cloned());
-        Ok(json!({
+        let mut spec = json!({
             "name": name, "args": self.args, "env": env, "stdin": self.stdin,
             "steps": steps, "host_calls": host_calls,
-        }))
+        });
+        if let Some(cwd) = &self.cwd {
+            spec["cwd"] = json!(cwd);
+        }
+        Ok(spec)
     }
 }
 

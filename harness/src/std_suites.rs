@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use wasmexec::{Config, Runtime};
 
 /// The packages whose suites the harness runs.
@@ -82,14 +82,6 @@ fn memo<T: Clone>(
     slot.get_or_init(f).clone().map_err(anyhow::Error::msg)
 }
 
-fn goroot() -> Result<PathBuf> {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .output()
-        .context("running go env")?;
-    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-}
-
 /// Builds (once) the test binary of `pkg`.
 pub fn test_binary(pkg: &str) -> Result<PathBuf> {
     static BUILT: Memo<PathBuf> = OnceLock::new();
@@ -130,7 +122,7 @@ pub fn run_node(pkg: &str) -> Result<SuiteResult> {
     static RUNS: Memo<SuiteResult> = OnceLock::new();
     memo(&RUNS, pkg, || {
         let bin = test_binary(pkg).map_err(|e| e.to_string())?;
-        let root = goroot().map_err(|e| e.to_string())?;
+        let root = crate::guests::goroot().map_err(|e| e.to_string())?;
         let mut runner = root.join("lib/wasm/go_js_wasm_exec");
         if !runner.exists() {
             runner = root.join("misc/wasm/go_js_wasm_exec");
@@ -174,7 +166,12 @@ pub fn run_engine(runtime: &Runtime, pkg: &str) -> Result<SuiteResult> {
             "-test.v".into(),
         ])
         .mount("/", "/", false)
-        .cwd(goroot()?.join("src").join(pkg).to_string_lossy())
+        .cwd(
+            crate::guests::goroot()?
+                .join("src")
+                .join(pkg)
+                .to_string_lossy(),
+        )
         .stdout(out.clone())
         .stderr(out.clone())
         .env("TMPDIR", std::env::temp_dir().to_string_lossy());

@@ -205,6 +205,15 @@ pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Re
                 .env("FSROOT", dir.to_string_lossy())
                 .mount(&dir, dir.to_string_lossy(), false);
     }
+    if !spec.mounts.is_empty() {
+        let p = crate::mounts::prepare(name, runtime.kind().name(), spec)?;
+        for (dir, guest, ro) in &p.mounts {
+            config = config.mount(dir, guest, *ro);
+        }
+        config = config
+            .env("OUTSIDE", p.outside.to_string_lossy())
+            .cwd(spec.cwd.as_deref().unwrap_or("/"));
+    }
     let answers = spec.host_calls.clone();
     config = config.host_call(move |b, n, o, payload| {
         match answers
@@ -215,6 +224,12 @@ pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Re
             None => Err(format!("no host call answer for {b}/{n}/{o}")),
         }
     });
+    // Everything the guest does to files happens on this thread, from here on.
+    let _unprivileged = if spec.unprivileged {
+        Some(crate::mounts::Unprivileged::enter()?)
+    } else {
+        None
+    };
     let mut guest = runtime
         .instantiate(&module, config)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -287,17 +302,59 @@ pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
             fs_root(name, "node")?.to_string_lossy().into_owned(),
         ));
     }
-    std::fs::write(
-        &spec_path,
-        serde_json::to_vec(&spec.to_json(name, &extra)?)?,
-    )?;
-    let out = Command::new("node")
-        .arg("--stack-size=8192")
-        .arg(crate::repo_root().join("scripts/reference.mjs"))
-        .arg("--wasm")
-        .arg(wasm_path)
-        .arg("--spec")
-        .arg(&spec_path)
+    let driver = crate::repo_root().join("scripts/reference.mjs");
+    let mut cmd = if spec.mounts.is_empty() {
+        std::fs::write(
+            &spec_path,
+            serde_json::to_vec(&spec.to_json(name, &extra)?)?,
+        )?;
+        let mut cmd = Command::new("node");
+        cmd.arg("--stack-size=8192")
+            .arg(driver)
+            .arg("--wasm")
+            .arg(wasm_path)
+            .arg("--spec")
+            .arg(&spec_path);
+        cmd
+    } else {
+        // Inside the sandbox only its own view exists: the driver, wasm_exec.js, the guest
+        // and the spec go to a directory it shows at /.reference.
+        let prepared = crate::mounts::prepare(name, "node", spec)?;
+        let base = crate::target_dir().join("conformance/sandbox").join(name);
+        let (reference, root) = (base.join("reference"), base.join("root"));
+        if base.exists() {
+            std::fs::remove_dir_all(&base)?;
+        }
+        std::fs::create_dir_all(&reference)?;
+        std::fs::create_dir_all(&root)?;
+        extra.push((
+            "OUTSIDE".into(),
+            prepared.outside.to_string_lossy().into_owned(),
+        ));
+        let mut json_spec = spec.to_json(name, &extra)?;
+        json_spec["cwd"] = json!(spec.cwd.as_deref().unwrap_or("/"));
+        std::fs::write(reference.join("spec.json"), serde_json::to_vec(&json_spec)?)?;
+        std::fs::copy(&driver, reference.join("reference.mjs"))?;
+        std::fs::copy(
+            crate::guests::wasm_exec_js()?,
+            reference.join("wasm_exec.js"),
+        )?;
+        std::fs::copy(wasm_path, reference.join("guest.wasm"))?;
+        let args: Vec<String> = [
+            "--stack-size=8192",
+            "/.reference/reference.mjs",
+            "--wasm-exec",
+            "/.reference/wasm_exec.js",
+            "--wasm",
+            "/.reference/guest.wasm",
+            "--spec",
+            "/.reference/spec.json",
+        ]
+        .map(String::from)
+        .into();
+        crate::mounts::node_command(&prepared, spec, &root, &reference, &args)
+    };
+    let out = cmd
         .arg("--timeout")
         .arg("300")
         .output()

@@ -20,6 +20,12 @@
 //! [`instance`] is the event loop and host API; `engine` holds one thin backend per engine.
 
 #![deny(missing_docs)]
+// A build without any engine compiles (every `Runtime::new` then reports the engine as
+// unavailable); it is the baseline `scripts/build-times` measures the engines against.
+#![cfg_attr(
+    not(any(feature = "wasmtime", feature = "wasmer", feature = "wasmi")),
+    allow(unused, unreachable_code)
+)]
 
 pub mod abi;
 mod builtins;

@@ -142,6 +142,9 @@ impl Engine {
             Engine::Wasmer(e) => e.compile(wasm).map(Compiled::Wasmer),
             #[cfg(feature = "wasmi")]
             Engine::Wasmi(e) => e.compile(wasm).map(Compiled::Wasmi),
+            // Only reachable in a build without engines, where `Engine` is uninhabited.
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("no engine compiled in"),
         }
     }
 
@@ -189,6 +192,8 @@ impl Engine {
             Engine::Wasmer(_) => "wasmer-7.4-cranelift",
             #[cfg(feature = "wasmi")]
             Engine::Wasmi(_) => "wasmi-2",
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("no engine compiled in"),
         }
     }
 
@@ -248,6 +253,8 @@ impl Compiled {
                     .collect(),
                 exports: m.exports().map(|e| e.name().to_string()).collect(),
             },
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("no engine compiled in"),
         }
     }
 }

@@ -105,22 +105,18 @@ fn guest_path(host: &Host, v: &Value) -> String {
     }
 }
 
-/// Resolves `path` and refuses writes on read-only mounts.
-fn locate(
-    host: &Host,
-    path: &str,
-    follow: bool,
-    write: bool,
-    syscall: &str,
-) -> JsResult<sandbox::Resolved> {
-    let r = match sandbox::resolve(&host.fs.mounts, path, follow) {
-        Ok(r) => r,
-        Err(e) => return fail(e, syscall, path),
-    };
-    if write && host.fs.mounts[r.mount].readonly {
-        return fail(Errno::ROFS, syscall, path);
-    }
-    Ok(r)
+/// Resolves `path` in the guest's mounts.
+fn locate(host: &Host, path: &str, follow: bool, syscall: &str) -> JsResult<sandbox::Resolved> {
+    sandbox::resolve(&host.fs.mounts, path, follow).or_else(|e| fail(e, syscall, path))
+}
+
+fn readonly(host: &Host, r: &sandbox::Resolved) -> bool {
+    host.fs.mounts[r.mount].readonly
+}
+
+/// Does the resolved name exist (without following a final symlink)?
+fn exists(r: &sandbox::Resolved) -> bool {
+    rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW).is_ok()
 }
 
 fn file<'a>(host: &'a Host, fd: f64, syscall: &str) -> JsResult<&'a OpenFile> {
@@ -253,9 +249,18 @@ pub fn stats(st: &rustix::fs::Stat) -> Value {
 
 /// Fails unless `path` is a directory the guest can reach (for `process.chdir`).
 pub fn check_dir(host: &Host, path: &str) -> JsResult<()> {
-    let r = locate(host, path, true, false, "chdir")?;
+    let r = locate(host, path, true, "chdir")?;
     match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => Ok(()),
+        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
+            // chdir(2) needs search permission, checked as the effective (fs) user.
+            let access = rustix::fs::accessat(
+                &r.dir,
+                r.name.as_str(),
+                rustix::fs::Access::EXEC_OK,
+                AtFlags::EACCESS | AtFlags::SYMLINK_NOFOLLOW,
+            );
+            access.or_else(|e| fail(e, "chdir", path))
+        }
         Ok(_) => fail(Errno::NOTDIR, "chdir", path),
         Err(e) => fail(e, "chdir", path),
     }
@@ -299,8 +304,22 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             let flags = num(1) as u32;
             // O_CREAT|O_EXCL never follows a final symlink: it must fail with EEXIST.
             let exclusive = flags & (64 | 128) == 64 | 128;
-            let r = locate(host, p, !exclusive, flags & WRITE_FLAGS != 0, name)?;
-            let readonly = host.fs.mounts[r.mount].readonly;
+            let r = locate(host, p, !exclusive, name)?;
+            let readonly = readonly(host, &r);
+            let mut flags = flags;
+            if readonly && flags & WRITE_FLAGS != 0 {
+                // What a read-only file system answers, in the kernel's order: an existing
+                // file can still be opened for reading, even with O_CREAT.
+                let exists = exists(&r);
+                if exists && exclusive {
+                    return Err(e(Errno::EXIST));
+                }
+                if !exists && flags & 64 != 0 || exists && flags & (1 | 2 | 512) != 0 {
+                    return Err(e(Errno::ROFS));
+                }
+                // Only read-only opens reach a read-only mount, whatever changes meanwhile.
+                flags &= !WRITE_FLAGS;
+            }
             let oflags = OFlags::from_bits_retain(flags) | OFlags::NOFOLLOW | OFlags::CLOEXEC;
             let mode = Mode::from_raw_mode(num(2) as u32 & 0o7777);
             match rustix::fs::openat(&r.dir, r.name.as_str(), oflags, mode) {
@@ -313,14 +332,14 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             }
         }
         "stat" | "lstat" => {
-            let r = locate(host, p, name == "stat", false, name)?;
+            let r = locate(host, p, name == "stat", name)?;
             match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
                 Ok(st) => Ok(stats(&st)),
                 Err(err) => Err(e(err)),
             }
         }
         "readdir" => {
-            let r = locate(host, p, true, false, name)?;
+            let r = locate(host, p, true, name)?;
             let dir = rustix::fs::openat(
                 &r.dir,
                 r.name.as_str(),
@@ -343,14 +362,30 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             )))
         }
         "mkdir" => {
-            let r = locate(host, p, false, true, name)?;
+            let r = locate(host, p, false, name)?;
+            if r.mount_point || readonly(host, &r) && exists(&r) {
+                return Err(e(Errno::EXIST));
+            }
+            if readonly(host, &r) {
+                return Err(e(Errno::ROFS));
+            }
             let mode = Mode::from_raw_mode(num(1) as u32 & 0o7777);
             rustix::fs::mkdirat(&r.dir, r.name.as_str(), mode)
                 .map(|_| Value::Undefined)
                 .map_err(e)
         }
         "rmdir" | "unlink" => {
-            let r = locate(host, p, false, true, name)?;
+            let r = locate(host, p, false, name)?;
+            if readonly(host, &r) {
+                return Err(e(Errno::ROFS));
+            }
+            if r.mount_point {
+                return Err(e(if name == "rmdir" {
+                    Errno::BUSY
+                } else {
+                    Errno::ISDIR
+                }));
+            }
             let flags = if name == "rmdir" {
                 AtFlags::REMOVEDIR
             } else {
@@ -362,10 +397,17 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         }
         "rename" | "link" => {
             let to = guest_path(host, &arg(args, 1));
-            let from = locate(host, p, false, true, name)?;
-            let dest = locate(host, &to, false, true, name)?;
+            let from = locate(host, p, false, name)?;
+            let dest = locate(host, &to, false, name)?;
+            // The kernel's order: busy mount points, then different mounts, then read-only.
+            if name == "rename" && (from.mount_point || dest.mount_point) {
+                return Err(e(Errno::BUSY));
+            }
             if from.mount != dest.mount {
                 return Err(e(Errno::XDEV));
+            }
+            if readonly(host, &from) {
+                return Err(e(Errno::ROFS));
             }
             let r = if name == "rename" {
                 rustix::fs::renameat(&from.dir, from.name.as_str(), &dest.dir, dest.name.as_str())
@@ -384,19 +426,33 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             // symlink(target, path): the target is stored as given and checked when used.
             let target = arg(args, 0).to_js_string();
             let link = guest_path(host, &arg(args, 1));
-            let r = locate(host, &link, false, true, name)?;
+            let r = locate(host, &link, false, name)?;
+            if r.mount_point || readonly(host, &r) && exists(&r) {
+                return fail(Errno::EXIST, name, &link);
+            }
+            if readonly(host, &r) {
+                return fail(Errno::ROFS, name, &link);
+            }
             rustix::fs::symlinkat(target.as_str(), &r.dir, r.name.as_str())
                 .map(|_| Value::Undefined)
                 .or_else(|err| fail(err, name, &link))
         }
         "readlink" => {
-            let r = locate(host, p, false, false, name)?;
+            let r = locate(host, p, false, name)?;
             rustix::fs::readlinkat(&r.dir, r.name.as_str(), Vec::new())
                 .map(|t| Value::from(t.to_string_lossy().into_owned()))
                 .map_err(e)
         }
         "truncate" => {
-            let r = locate(host, p, true, true, name)?;
+            let r = locate(host, p, true, name)?;
+            if readonly(host, &r) {
+                // The file must exist before the file system is asked.
+                return Err(e(if exists(&r) {
+                    Errno::ROFS
+                } else {
+                    Errno::NOENT
+                }));
+            }
             let f = rustix::fs::openat(
                 &r.dir,
                 r.name.as_str(),
@@ -409,8 +465,11 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
                 .map_err(e)
         }
         "chmod" | "chown" | "lchown" | "utimes" => {
-            let r = locate(host, p, name != "lchown", true, name)?;
+            let r = locate(host, p, name != "lchown", name)?;
             let pinned = pin(&r).map_err(e)?;
+            if readonly(host, &r) {
+                return Err(e(Errno::ROFS));
+            }
             let through = sandbox::proc_path(&pinned);
             let done = match name {
                 "chmod" => rustix::fs::chmodat(
@@ -464,7 +523,9 @@ fn fd_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         };
     }
     let f = file(host, fd, name)?;
-    if f.readonly && matches!(name, "fchmod" | "fchown" | "ftruncate") {
+    // (ftruncate needs no check: files on read-only mounts are only ever open for reading,
+    // and the kernel refuses that with EINVAL, as Node reports it.)
+    if f.readonly && matches!(name, "fchmod" | "fchown") {
         return fail(Errno::ROFS, name, "");
     }
     let r = match name {

@@ -23,9 +23,8 @@ pub struct Mount {
     /// Refuse every write.
     pub readonly: bool,
     root: OwnedFd,
-    /// `guest` and `host` split into components once, for the lookups of every path.
+    /// `guest` split into components once, for the lookups of every path.
     guest_parts: Vec<String>,
-    host_parts: Vec<String>,
 }
 
 impl Mount {
@@ -39,14 +38,12 @@ impl Mount {
             Mode::empty(),
         )?;
         let (guest_parts, guest) = normalize(guest);
-        let host_parts = normalize(&host.to_string_lossy()).0;
         Ok(Mount {
             guest,
             host,
             readonly,
             root,
             guest_parts,
-            host_parts,
         })
     }
 }
@@ -77,34 +74,56 @@ pub struct Resolved {
     pub dir: OwnedFd,
     /// The final component.
     pub name: String,
+    /// The path names a mount point: `dir` is the root of the mount over it (`name` is `.`).
+    /// Operations on the name itself (rmdir, rename, ...) meet a busy mount point, as on Linux.
+    pub mount_point: bool,
 }
 
 /// Resolves `path` (absolute, in the guest's namespace) within `mounts`. With `follow`, a
-/// symlink as the final component is followed too. `..` is resolved physically, as the kernel
-/// does: after a symlink it climbs from the link's target, and at a mount's root it continues
-/// from the mount point's parent in the guest namespace (which can only reach other mounts).
+/// symlink as the final component is followed too. Resolution works like the kernel's in a
+/// namespace made only of the mounts: `..` is physical (after a symlink it climbs from the
+/// link's target; at a mount's root it continues from the mount point's parent), stepping
+/// onto a mount point enters that mount, and an absolute symlink target starts again from
+/// the guest's root. Outside every mount only the mount points' ancestors exist.
 pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
     // A trailing slash names the directory a final symlink points to (POSIX path resolution),
     // and only a directory.
     let trailing_dot = path.ends_with("/.");
     let trailing_slash = (path.len() > 1 && path.ends_with('/')) || trailing_dot;
     let follow = follow || trailing_slash;
-    let mut comps: Vec<String> = path
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .map(String::from)
-        .collect();
+    let mut todo: VecDeque<String> = components(path).collect();
     let mut links = 0;
     'restart: loop {
-        let lead = comps.iter().take_while(|c| *c != "..").count();
-        let (mi, mount, mparts) = mounts
+        // Walk lexically through mount points and their ancestors: that part of the namespace
+        // is made by the mounts alone and has no symlinks. Stop where the path goes on inside
+        // a mount's own tree.
+        let mut here: Vec<String> = Vec::new();
+        while let Some(next) = todo.front() {
+            if next == ".." {
+                here.pop();
+            } else {
+                here.push(next.clone());
+                let leads_to_mount = mounts.iter().any(|m| m.guest_parts.starts_with(&here));
+                if !leads_to_mount {
+                    here.pop();
+                    break;
+                }
+            }
+            todo.pop_front();
+        }
+        let Some((mi, mount)) = mounts
             .iter()
             .enumerate()
-            .map(|(i, m)| (i, m, &m.guest_parts))
-            .filter(|(_, _, mp)| mp.len() <= lead && comps[..mp.len()] == mp[..])
-            .max_by_key(|(_, _, mp)| mp.len())
-            .ok_or(Errno::NOENT)?;
-        let mut todo: VecDeque<String> = comps.split_off(mparts.len()).into();
+            .filter(|(_, m)| here.starts_with(&m.guest_parts))
+            .max_by_key(|(_, m)| m.guest_parts.len())
+        else {
+            return Err(Errno::NOENT);
+        };
+        // Below the mount's root, the walk is physical.
+        for c in here.drain(mount.guest_parts.len()..).rev() {
+            todo.push_front(c);
+        }
+        let entered_at_end = todo.is_empty();
         let mut stack: Vec<OwnedFd> = vec![rustix::io::dup(&mount.root)?];
         loop {
             let Some(comp) = todo.pop_front() else {
@@ -113,18 +132,30 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                     mount: mi,
                     dir,
                     name: ".".into(),
+                    mount_point: stack.is_empty() && entered_at_end,
                 });
             };
             if comp == ".." {
                 if stack.len() > 1 {
                     stack.pop();
-                } else if !mparts.is_empty() {
+                    here.pop();
+                } else {
                     // Leave the mount through its mount point, in the guest namespace.
-                    comps = mparts[..mparts.len() - 1].to_vec();
-                    comps.extend(todo);
+                    here.pop();
+                    for c in here.iter().rev() {
+                        todo.push_front(c.clone());
+                    }
                     continue 'restart;
                 }
                 continue;
+            }
+            // Stepping onto another mount's mount point enters that mount.
+            here.push(comp.clone());
+            if mounts.iter().any(|m| m.guest_parts == here) {
+                for c in here.iter().rev() {
+                    todo.push_front(c.clone());
+                }
+                continue 'restart;
             }
             let cur = stack.last().expect("non-empty");
             let last = todo.is_empty();
@@ -139,25 +170,14 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                     }
                     let target = readlinkat(cur, comp.as_str(), Vec::new())?;
                     let target = target.to_string_lossy().into_owned();
-                    let parts = target
-                        .split('/')
-                        .filter(|c| !c.is_empty() && *c != ".")
-                        .map(String::from);
-                    let mut expanded: VecDeque<String> = if target.starts_with('/') {
-                        // An absolute target is a host path: only one inside this mount is allowed.
-                        let hparts = &mount.host_parts;
-                        let tparts: Vec<String> = parts.collect();
-                        let lead = tparts.iter().take_while(|c| *c != "..").count();
-                        if lead < hparts.len() || tparts[..hparts.len()] != hparts[..] {
-                            return Err(Errno::ACCESS);
-                        }
-                        stack.truncate(1);
-                        tparts[hparts.len()..].iter().cloned().collect()
-                    } else {
-                        parts.collect()
-                    };
+                    here.pop();
+                    let mut expanded: VecDeque<String> = components(&target).collect();
                     expanded.extend(todo.drain(..));
                     todo = expanded;
+                    if target.starts_with('/') {
+                        // Absolute targets are guest paths, resolved from the guest's root.
+                        continue 'restart;
+                    }
                 }
                 Ok(st) if !last => {
                     if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
@@ -188,6 +208,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                             mount: mi,
                             dir,
                             name: ".".into(),
+                            mount_point: false,
                         });
                     }
                     let dir = stack.pop().expect("non-empty");
@@ -195,6 +216,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                         mount: mi,
                         dir,
                         name: comp,
+                        mount_point: false,
                     });
                 }
                 Err(Errno::NOENT) if last && !trailing_dot => {
@@ -203,12 +225,20 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                         mount: mi,
                         dir,
                         name: comp,
+                        mount_point: false,
                     });
                 }
                 Err(e) => return Err(e),
             }
         }
     }
+}
+
+/// The components of a path, without empty ones and `.`.
+fn components(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .map(String::from)
 }
 
 /// The `/proc/self/fd` path of an open handle: operations through it act on the inode the
@@ -280,9 +310,10 @@ mod tests {
         std::os::unix::fs::symlink("../../", root.join("sub/rel-out")).unwrap();
         std::os::unix::fs::symlink("sub", root.join("in")).unwrap();
         let mounts = vec![Mount::new(&root, "/data", false).unwrap()];
+        // An absolute target is a guest path: the host path it names is not in the namespace.
         assert!(matches!(
             resolve(&mounts, "/data/abs-out", true),
-            Err(Errno::ACCESS)
+            Err(Errno::NOENT)
         ));
         // `..` past the mount root leaves the mount, into the guest namespace where nothing is mounted.
         assert!(matches!(
