@@ -109,6 +109,36 @@ func main() {
 	show("remove a mount point", syscall.Rmdir("/data/nested"))
 	show("rename a mount point", os.Rename("/data/nested", "/data/moved"))
 
+	fmt.Println("== above the mounts")
+	st0, err := os.Stat("/")
+	show("stat /", err)
+	if err == nil {
+		fmt.Printf("%-34s dir=%v\n", "stat / result:", st0.IsDir())
+	}
+	list("list /srv (holds two mounts)", "/srv")
+	st0, err = os.Stat("/srv")
+	show("stat /srv", err)
+	if err == nil {
+		fmt.Printf("%-34s dir=%v\n", "stat /srv result:", st0.IsDir())
+	}
+	read("/srv/a/../b/b.txt", "/srv/a/../b/b.txt")
+	read("/srv/../data/hello.txt", "/srv/../data/hello.txt")
+	show("chdir /srv", os.Chdir("/srv"))
+	cwd("cwd /srv")
+	read("relative a/a.txt", "a/a.txt")
+	show("chdir ..", os.Chdir(".."))
+	cwd("cwd after ..")
+	read("relative data/hello.txt", "data/hello.txt")
+	_, err = os.Stat("/missing")
+	show("stat /missing", err)
+	show("create /newfile", os.WriteFile("/newfile", []byte("x"), 0o644))
+	show("mkdir /newdir", os.Mkdir("/newdir", 0o755))
+	show("mkdir /srv/c", os.Mkdir("/srv/c", 0o755))
+	show("rmdir /srv/a", syscall.Rmdir("/srv/a"))
+	show("rename /srv/a", os.Rename("/srv/a", "/srv/z"))
+	show("symlink in /srv", os.Symlink("a", "/srv/link"))
+	show("chdir back to /data", os.Chdir("/data"))
+
 	fmt.Println("== between mounts")
 	show("rename /data -> /other", os.Rename("/data/hello.txt", "/other/hello.txt"))
 	show("rename /data -> nested", os.Rename("/data/hello.txt", "/data/nested/hello.txt"))

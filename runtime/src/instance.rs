@@ -195,11 +195,15 @@ impl Instance {
         let mut host = Host::new(stdio, config.process.clone());
         host.global
             .set("wapc", Value::Object(crate::wapc::object()));
+        let mut mounts = Vec::new();
         for (h, g, ro) in &config.mounts {
             let m = crate::fs::Mount::new(h, g, *ro)
                 .map_err(|e| Error::Io(format!("mounting {}: {e}", h.display())))?;
-            host.fs.mounts.push(m);
+            mounts.push(m);
         }
+        host.fs
+            .mount_all(mounts)
+            .map_err(|e| Error::Io(format!("making the root directory: {e}")))?;
         host.cwd = match &config.cwd {
             Some(dir) => crate::fs::sandbox::normalize(dir).1,
             None => identity_cwd(&host.fs.mounts).unwrap_or_else(|| "/".into()),

@@ -87,7 +87,9 @@ fn mounts_confine_the_guest_on_every_engine() {
             "read /work/inner-link: ok",
             &format!("read {secret}: no such file or directory"),
             &format!("write {secret}.new: no such file or directory"),
-            "list /: no such file or directory",
+            // `/` holds the mount points, read-only.
+            "list /: ok",
+            "write /.new: read-only file system",
             "mkdir /ro/dir: read-only file system",
             "remove /ro/file: read-only file system",
             "chdir /nowhere: no such file or directory",
@@ -107,5 +109,13 @@ fn mounts_confine_the_guest_on_every_engine() {
         assert!(work.join("file.new").exists());
         std::fs::remove_file(work.join("file.new")).unwrap();
     }
+    // The directory that made `/` went with the instances.
+    let prefix = format!("wasmexec-root-{}-", std::process::id());
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
     std::fs::remove_dir_all(base).unwrap();
 }

@@ -46,6 +46,23 @@ pub struct FsState {
     /// Host directories the guest can see.
     pub mounts: Vec<Mount>,
     files: HashMap<i32, OpenFile>,
+    /// The directories above the mount points, when no mount covers `/`.
+    skeleton: Option<sandbox::Skeleton>,
+}
+
+impl FsState {
+    /// Adds the mounts, and a read-only root made of the directories leading to them unless
+    /// one of them is at `/`: then `/` and the mount points' ancestors exist as they would on
+    /// Linux (listable, a working directory, refusing writes with EROFS).
+    pub fn mount_all(&mut self, mounts: Vec<Mount>) -> std::io::Result<()> {
+        self.mounts = mounts;
+        if !self.mounts.is_empty() && self.mounts.iter().all(|m| m.guest != "/") {
+            let (skeleton, root) = sandbox::Skeleton::new(&self.mounts)?;
+            self.mounts.insert(0, root);
+            self.skeleton = Some(skeleton);
+        }
+        Ok(())
+    }
 }
 
 struct OpenFile {
@@ -110,8 +127,15 @@ fn locate(host: &Host, path: &str, follow: bool, syscall: &str) -> JsResult<sand
     sandbox::resolve(&host.fs.mounts, path, follow).or_else(|e| fail(e, syscall, path))
 }
 
+/// Is the resolved file on a read-only mount?
 fn readonly(host: &Host, r: &sandbox::Resolved) -> bool {
     host.fs.mounts[r.mount].readonly
+}
+
+/// Is the directory holding the resolved name on a read-only mount? (For operations on the
+/// name itself; it differs from [`readonly`] only for a mount point.)
+fn parent_readonly(host: &Host, r: &sandbox::Resolved) -> bool {
+    host.fs.mounts[r.parent_mount].readonly
 }
 
 /// Does the resolved name exist (without following a final symlink)?
@@ -363,10 +387,10 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         }
         "mkdir" => {
             let r = locate(host, p, false, name)?;
-            if r.mount_point || readonly(host, &r) && exists(&r) {
+            if r.mount_point || parent_readonly(host, &r) && exists(&r) {
                 return Err(e(Errno::EXIST));
             }
-            if readonly(host, &r) {
+            if parent_readonly(host, &r) {
                 return Err(e(Errno::ROFS));
             }
             let mode = Mode::from_raw_mode(num(1) as u32 & 0o7777);
@@ -376,7 +400,7 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         }
         "rmdir" | "unlink" => {
             let r = locate(host, p, false, name)?;
-            if readonly(host, &r) {
+            if parent_readonly(host, &r) {
                 return Err(e(Errno::ROFS));
             }
             if r.mount_point {
@@ -399,15 +423,15 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             let to = guest_path(host, &arg(args, 1));
             let from = locate(host, p, false, name)?;
             let dest = locate(host, &to, false, name)?;
-            // The kernel's order: busy mount points, then different mounts, then read-only.
-            if name == "rename" && (from.mount_point || dest.mount_point) {
-                return Err(e(Errno::BUSY));
-            }
-            if from.mount != dest.mount {
+            // The kernel's order: different mounts, read-only, then busy mount points.
+            if from.parent_mount != dest.parent_mount {
                 return Err(e(Errno::XDEV));
             }
-            if readonly(host, &from) {
+            if parent_readonly(host, &from) {
                 return Err(e(Errno::ROFS));
+            }
+            if name == "rename" && (from.mount_point || dest.mount_point) {
+                return Err(e(Errno::BUSY));
             }
             let r = if name == "rename" {
                 rustix::fs::renameat(&from.dir, from.name.as_str(), &dest.dir, dest.name.as_str())
@@ -427,10 +451,10 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             let target = arg(args, 0).to_js_string();
             let link = guest_path(host, &arg(args, 1));
             let r = locate(host, &link, false, name)?;
-            if r.mount_point || readonly(host, &r) && exists(&r) {
+            if r.mount_point || parent_readonly(host, &r) && exists(&r) {
                 return fail(Errno::EXIST, name, &link);
             }
-            if readonly(host, &r) {
+            if parent_readonly(host, &r) {
                 return fail(Errno::ROFS, name, &link);
             }
             rustix::fs::symlinkat(target.as_str(), &r.dir, r.name.as_str())

@@ -48,6 +48,42 @@ impl Mount {
     }
 }
 
+/// A private host directory holding, as empty directories, the path to every mount point: the
+/// part of the guest's namespace that no mount covers. Removed when dropped.
+pub struct Skeleton {
+    dir: PathBuf,
+}
+
+impl Skeleton {
+    /// Builds the skeleton of `mounts` and the read-only mount that shows it at `/`.
+    pub fn new(mounts: &[Mount]) -> std::io::Result<(Skeleton, Mount)> {
+        let mut suffix = [0u8; 8];
+        getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let name = format!(
+            "wasmexec-root-{}-{:016x}",
+            std::process::id(),
+            u64::from_le_bytes(suffix)
+        );
+        let skeleton = Skeleton {
+            dir: std::env::temp_dir().join(name),
+        };
+        std::fs::create_dir(&skeleton.dir)?;
+        for m in mounts {
+            let mut p = skeleton.dir.clone();
+            p.extend(&m.guest_parts);
+            std::fs::create_dir_all(p)?;
+        }
+        let root = Mount::new(&skeleton.dir, "/", true)?;
+        Ok((skeleton, root))
+    }
+}
+
+impl Drop for Skeleton {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Splits an absolute guest path into normalised components (`..` above the root stays at the
 /// root, as in a path lookup from `/`) and returns them with their joined form.
 pub fn normalize(path: &str) -> (Vec<String>, String) {
@@ -77,6 +113,8 @@ pub struct Resolved {
     /// The path names a mount point: `dir` is the root of the mount over it (`name` is `.`).
     /// Operations on the name itself (rmdir, rename, ...) meet a busy mount point, as on Linux.
     pub mount_point: bool,
+    /// The mount holding the name: the one over it for a mount point, else `mount`.
+    pub parent_mount: usize,
 }
 
 /// Resolves `path` (absolute, in the guest's namespace) within `mounts`. With `follow`, a
@@ -128,11 +166,25 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
         loop {
             let Some(comp) = todo.pop_front() else {
                 let dir = stack.pop().expect("the mount root stays on the stack");
+                let mount_point = stack.is_empty() && entered_at_end && !here.is_empty();
+                let parent_mount = if mount_point {
+                    mounts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| {
+                            m.guest_parts.len() < here.len() && here.starts_with(&m.guest_parts)
+                        })
+                        .max_by_key(|(_, m)| m.guest_parts.len())
+                        .map_or(mi, |(i, _)| i)
+                } else {
+                    mi
+                };
                 return Ok(Resolved {
                     mount: mi,
                     dir,
                     name: ".".into(),
-                    mount_point: stack.is_empty() && entered_at_end,
+                    mount_point,
+                    parent_mount,
                 });
             };
             if comp == ".." {
@@ -209,6 +261,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                             dir,
                             name: ".".into(),
                             mount_point: false,
+                            parent_mount: mi,
                         });
                     }
                     let dir = stack.pop().expect("non-empty");
@@ -217,6 +270,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                         dir,
                         name: comp,
                         mount_point: false,
+                        parent_mount: mi,
                     });
                 }
                 Err(Errno::NOENT) if last && !trailing_dot => {
@@ -226,6 +280,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                         dir,
                         name: comp,
                         mount_point: false,
+                        parent_mount: mi,
                     });
                 }
                 Err(e) => return Err(e),
