@@ -1,6 +1,8 @@
 //! Go's js/wasm calling convention: arguments and results at fixed offsets from the stack
 //! pointer Go passes to every `gojs` import, little-endian, with JS references NaN-boxed.
 
+use std::borrow::Cow;
+
 use crate::error::Abort;
 use crate::table::{ids, ValueTable};
 use crate::value::Value;
@@ -15,6 +17,16 @@ pub trait Memory {
     fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), Abort>;
     /// Copies `data` to `addr`.
     fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), Abort>;
+    /// The `len` bytes at `addr`: borrowed where the engine exposes memory as a slice, copied
+    /// otherwise.
+    fn bytes(&self, addr: u64, len: u64) -> Result<Cow<'_, [u8]>, Abort> {
+        let n = usize::try_from(len).map_err(|_| Abort::Fault("slice too long".into()))?;
+        // Bounds first, so a wild length cannot make us allocate gigabytes.
+        self.read(addr.saturating_add(len), &mut [])?;
+        let mut out = vec![0u8; n];
+        self.read(addr, &mut out)?;
+        Ok(Cow::Owned(out))
+    }
 }
 
 fn range(len: usize, addr: u64, n: usize) -> Result<std::ops::Range<usize>, Abort> {
@@ -38,6 +50,11 @@ impl Memory for &mut [u8] {
         let r = range(self.len(), addr, data.len())?;
         self[r].copy_from_slice(data);
         Ok(())
+    }
+
+    fn bytes(&self, addr: u64, len: u64) -> Result<Cow<'_, [u8]>, Abort> {
+        let n = usize::try_from(len).map_err(|_| Abort::Fault("slice too long".into()))?;
+        Ok(Cow::Borrowed(&self[range(self.len(), addr, n)?]))
     }
 }
 
@@ -105,22 +122,25 @@ impl<'a> Frame<'a> {
     /// The bytes of a Go slice or string at `off`.
     pub fn slice_bytes(&self, off: u64) -> Result<Vec<u8>, Abort> {
         let (ptr, len) = self.slice(off)?;
-        let len = usize::try_from(len).map_err(|_| Abort::Fault("slice too long".into()))?;
-        // Bounds first, so a wild length cannot make us allocate gigabytes.
-        let mut probe = [0u8; 0];
-        self.mem.read(ptr.saturating_add(len as u64), &mut probe)?;
-        let mut out = vec![0u8; len];
-        self.mem.read(ptr, &mut out)?;
-        Ok(out)
+        Ok(self.mem.bytes(ptr, len)?.into_owned())
     }
 
-    /// A Go string at `off`, decoded as UTF-8 with replacement (as `TextDecoder` does).
-    pub fn string(&self, off: u64) -> Result<String, Abort> {
-        let bytes = self.slice_bytes(off)?;
-        Ok(match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    /// A Go string at `off`, decoded as UTF-8 with replacement (as `TextDecoder` does);
+    /// borrowed from guest memory when it is valid UTF-8 and the engine allows it.
+    pub fn str(&self, off: u64) -> Result<Cow<'_, str>, Abort> {
+        let (ptr, len) = self.slice(off)?;
+        Ok(match self.mem.bytes(ptr, len)? {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b),
+            Cow::Owned(b) => Cow::Owned(match String::from_utf8(b) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }),
         })
+    }
+
+    /// A Go string at `off`, as [`Frame::str`], owned.
+    pub fn string(&self, off: u64) -> Result<String, Abort> {
+        Ok(self.str(off)?.into_owned())
     }
 
     /// A `js.ref` at `off`.
@@ -135,10 +155,7 @@ impl<'a> Frame<'a> {
         let bytes = len
             .checked_mul(8)
             .ok_or_else(|| Abort::Fault("slice of refs too long".into()))?;
-        let mut probe = [0u8; 0];
-        self.mem.read(ptr.saturating_add(bytes), &mut probe)?;
-        let mut raw = vec![0u8; bytes as usize];
-        self.mem.read(ptr, &mut raw)?;
+        let raw = self.mem.bytes(ptr, bytes)?;
         raw.chunks_exact(8)
             .map(|c| decode_ref(u64::from_le_bytes(c.try_into().unwrap()), table))
             .collect()

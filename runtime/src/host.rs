@@ -166,9 +166,13 @@ pub struct Host {
     /// The waPC exchange state.
     pub wapc: Wapc,
     /// Built-in prototype methods, made once per host so they keep their identity.
-    pub(crate) methods: HashMap<(Class, &'static str), Obj>,
+    pub(crate) methods: HashMap<(Class, &'static str), Obj, foldhash::fast::RandomState>,
     /// When set, the guest is stopped once this instant passes.
     pub deadline: Option<Instant>,
+    /// How many times host code has resumed the guest (a `js.FuncOf` call). Go's stack
+    /// pointer can only move while Go code runs, so an import that saw this unchanged since
+    /// it read its arguments can skip asking the guest for it again.
+    pub(crate) reentries: u64,
 }
 
 impl Host {
@@ -188,8 +192,9 @@ impl Host {
             cwd: "/".into(),
             fs: crate::fs::FsState::default(),
             wapc: Wapc::default(),
-            methods: HashMap::new(),
+            methods: HashMap::default(),
             deadline: None,
+            reentries: 0,
         };
         crate::builtins::install(&mut host);
         host

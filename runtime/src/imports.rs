@@ -187,17 +187,13 @@ fn string_val(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
 }
 
 fn value_get(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    let result = with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        let target = f.value(8, &host.table)?;
-        let key = f.string(16)?;
-        Ok(ops::get(host, &target, &key))
-    })?
-    .map_err(uncaught)?;
-    // No getter can re-enter Go here, but wasm_exec.js re-reads SP anyway; so do we.
-    let sp = g.getsp()?;
+    // wasm_exec.js re-reads SP before storing the result, in case a getter ran Go code. Ours
+    // cannot (properties are plain values), so the frame stays where it is: one memory borrow.
     with_memory(g, |mem, host| {
-        Frame::new(mem, sp).set_value(32, &result, &mut host.table)
+        let mut f = Frame::new(mem, sp);
+        let target = f.value(8, &host.table)?;
+        let result = ops::get(host, &target, &f.str(16)?).map_err(uncaught)?;
+        f.set_value(32, &result, &mut host.table)
     })
 }
 
@@ -205,9 +201,8 @@ fn value_set(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let f = Frame::new(mem, sp);
         let target = f.value(8, &host.table)?;
-        let key = f.string(16)?;
         let v = f.value(32, &host.table)?;
-        ops::set(&target, &key, v).map_err(uncaught)
+        ops::set(&target, &f.str(16)?, v).map_err(uncaught)
     })
 }
 
@@ -215,8 +210,7 @@ fn value_delete(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let f = Frame::new(mem, sp);
         let target = f.value(8, &host.table)?;
-        let key = f.string(16)?;
-        ops::delete(&target, &key).map_err(uncaught)
+        ops::delete(&target, &f.str(16)?).map_err(uncaught)
     })
 }
 
@@ -240,15 +234,25 @@ fn value_set_index(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     })
 }
 
-/// Stores the `(ref, bool)` result of valueCall/valueInvoke/valueNew at `off`, re-reading SP
-/// first because the call may have run Go code that moved the stack.
-fn store_outcome(g: &mut dyn Guest, off: u64, outcome: Result<Value, Throw>) -> Result<(), Abort> {
+/// Stores the `(ref, bool)` result of valueCall/valueInvoke/valueNew at `off`. If the call ran
+/// Go code (`reentries` moved on from `entries`), the stack may have moved: SP is asked again.
+fn store_outcome(
+    g: &mut dyn Guest,
+    sp: u32,
+    entries: u64,
+    off: u64,
+    outcome: Result<Value, Throw>,
+) -> Result<(), Abort> {
     let (v, ok) = match outcome {
         Ok(v) => (v, true),
         Err(Throw::Value(e)) => (e, false),
         Err(Throw::Abort(a)) => return Err(a),
     };
-    let sp = g.getsp()?;
+    let sp = if g.host().reentries == entries {
+        sp
+    } else {
+        g.getsp()?
+    };
     with_memory(g, |mem, host| {
         let mut f = Frame::new(mem, sp);
         f.set_value(off, &v, &mut host.table)?;
@@ -257,16 +261,16 @@ fn store_outcome(g: &mut dyn Guest, off: u64, outcome: Result<Value, Throw>) -> 
 }
 
 fn value_call(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    let (this, key, args) = with_memory(g, |mem, host| {
+    // The method is looked up while the name can still be borrowed from guest memory.
+    let (this, method, args) = with_memory(g, |mem, host| {
         let f = Frame::new(mem, sp);
-        Ok((
-            f.value(8, &host.table)?,
-            f.string(16)?,
-            f.values(32, &host.table)?,
-        ))
+        let this = f.value(8, &host.table)?;
+        let method = ops::get(host, &this, &f.str(16)?);
+        Ok((this, method, f.values(32, &host.table)?))
     })?;
-    let outcome = ops::get(g.host(), &this, &key).and_then(|m| ops::call(g, &m, &this, &args));
-    store_outcome(g, 56, outcome)
+    let entries = g.host().reentries;
+    let outcome = method.and_then(|m| ops::call(g, &m, &this, &args));
+    store_outcome(g, sp, entries, 56, outcome)
 }
 
 fn value_invoke(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
@@ -274,8 +278,9 @@ fn value_invoke(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let f = Frame::new(mem, sp);
         Ok((f.value(8, &host.table)?, f.values(16, &host.table)?))
     })?;
+    let entries = g.host().reentries;
     let outcome = ops::call(g, &func, &Value::Undefined, &args);
-    store_outcome(g, 40, outcome)
+    store_outcome(g, sp, entries, 40, outcome)
 }
 
 fn value_new(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
@@ -283,8 +288,9 @@ fn value_new(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let f = Frame::new(mem, sp);
         Ok((f.value(8, &host.table)?, f.values(16, &host.table)?))
     })?;
+    let entries = g.host().reentries;
     let outcome = ops::construct(g, &ctor, &args);
-    store_outcome(g, 40, outcome)
+    store_outcome(g, sp, entries, 40, outcome)
 }
 
 fn value_length(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {

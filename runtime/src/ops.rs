@@ -174,6 +174,7 @@ fn call_go(g: &mut dyn Guest, id: u32, this: &Value, args: &[Value]) -> JsResult
     event.set("this", this.clone());
     event.set("args", Value::Object(Obj::array(args.to_vec())));
     host.go.set("_pendingEvent", Value::Object(event.clone()));
+    host.reentries += 1;
     g.resume()?;
     Ok(event.own("result"))
 }

@@ -56,7 +56,7 @@ fn key_of(v: &Value) -> Option<Key> {
 pub struct ValueTable {
     values: Vec<Value>,
     counts: Vec<u64>,
-    ids: HashMap<Key, u32>,
+    ids: HashMap<Key, u32, foldhash::fast::RandomState>,
     pool: Vec<u32>,
 }
 
@@ -72,7 +72,7 @@ impl ValueTable {
             Value::Object(global),
             Value::Object(go),
         ];
-        let mut ids = HashMap::new();
+        let mut ids = HashMap::default();
         for (id, v) in values.iter().enumerate().skip(1) {
             ids.insert(key_of(v).expect("predefined values are keyed"), id as u32);
         }

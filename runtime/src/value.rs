@@ -266,7 +266,7 @@ pub struct ObjectData {
     /// Special storage.
     pub kind: Kind,
     /// Own properties.
-    pub props: IndexMap<Rc<str>, Value>,
+    pub props: IndexMap<Rc<str>, Value, foldhash::fast::RandomState>,
 }
 
 impl Obj {
@@ -275,7 +275,7 @@ impl Obj {
         Obj(Rc::new(RefCell::new(ObjectData {
             class,
             kind,
-            props: IndexMap::new(),
+            props: IndexMap::default(),
         })))
     }
 

@@ -28,7 +28,9 @@ pub struct Engine {
 /// The state host functions reach through their [`FunctionEnv`].
 struct Ctx {
     host: Host,
-    exports: Option<Exports>,
+    /// Shared, so a host function reaches an export without cloning its typed handle
+    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
+    exports: Option<std::rc::Rc<Exports>>,
     /// Every export, for `_gotest.callExport`.
     all_exports: Option<wasmer::Exports>,
 }
@@ -157,7 +159,7 @@ impl EnvLike for FunctionEnvMut<'_, Ctx> {
 struct G<S>(S);
 
 impl<S: EnvLike> G<S> {
-    fn exports(&mut self) -> Result<Exports, Abort> {
+    fn exports(&mut self) -> Result<std::rc::Rc<Exports>, Abort> {
         self.0
             .ctx()
             .exports
@@ -187,12 +189,14 @@ impl<S: EnvLike> Guest for G<S> {
     }
 
     fn resume(&mut self) -> Result<(), Abort> {
-        let resume = self.exports()?.resume;
+        let ex = self.exports()?;
+        let resume = &ex.resume;
         resume.call(&mut self.0.env()).map_err(abort_of)
     }
 
     fn getsp(&mut self) -> Result<u32, Abort> {
-        let getsp = self.exports()?.getsp;
+        let ex = self.exports()?;
+        let getsp = &ex.getsp;
         getsp
             .call(&mut self.0.env())
             .map(|sp| sp as u32)
@@ -335,11 +339,11 @@ impl Engine {
             .get_typed_function::<(i32, i32), ()>(&store, "run")
             .map_err(|_| not_go("run"))?;
         let ctx = env.as_mut(&mut store);
-        ctx.exports = Some(Exports {
+        ctx.exports = Some(std::rc::Rc::new(Exports {
             mem: mem.clone(),
             resume,
             getsp,
-        });
+        }));
         ctx.all_exports = Some(instance.exports.clone());
         let watchdog = match (timeout, deadline) {
             (true, Some(deadline)) => Some(Watchdog::start(store.interrupter(), deadline)),

@@ -38,7 +38,9 @@ impl HostError for Abort {}
 
 struct Ctx {
     host: Host,
-    exports: Option<Exports>,
+    /// Shared, so a host function reaches an export without cloning its typed handle
+    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
+    exports: Option<std::rc::Rc<Exports>>,
     /// Set when the guest runs on fuel slices and must stop at this instant.
     deadline: Option<Instant>,
 }
@@ -118,7 +120,7 @@ impl StoreLike for Caller<'_, Ctx> {
 struct G<S>(S);
 
 impl<S: StoreLike> G<S> {
-    fn exports(&mut self) -> Result<Exports, Abort> {
+    fn exports(&mut self) -> Result<std::rc::Rc<Exports>, Abort> {
         self.0
             .ctx()
             .exports
@@ -142,13 +144,15 @@ impl<S: StoreLike> Guest for G<S> {
     }
 
     fn resume(&mut self) -> Result<(), Abort> {
-        let resume = self.exports()?.resume;
-        call(&mut self.0, &resume, ())
+        let ex = self.exports()?;
+        let resume = &ex.resume;
+        call(&mut self.0, resume, ())
     }
 
     fn getsp(&mut self) -> Result<u32, Abort> {
-        let getsp = self.exports()?.getsp;
-        call(&mut self.0, &getsp, ()).map(|sp| sp as u32)
+        let ex = self.exports()?;
+        let getsp = &ex.getsp;
+        call(&mut self.0, getsp, ()).map(|sp| sp as u32)
     }
 }
 
@@ -279,7 +283,7 @@ impl Engine {
         let run = instance
             .get_typed_func::<(i32, i32), ()>(&store, "run")
             .map_err(|_| not_go("run"))?;
-        store.data_mut().exports = Some(Exports { mem, resume, getsp });
+        store.data_mut().exports = Some(std::rc::Rc::new(Exports { mem, resume, getsp }));
         Ok(Box::new(Instance {
             guest: G(store),
             run,

@@ -21,7 +21,9 @@ pub struct Engine {
 
 struct Ctx {
     host: Host,
-    exports: Option<Exports>,
+    /// Shared, so a host function reaches an export without cloning its typed handle
+    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
+    exports: Option<std::rc::Rc<Exports>>,
 }
 
 #[derive(Clone)]
@@ -63,7 +65,7 @@ impl StoreLike for Caller<'_, Ctx> {
 struct G<S>(S);
 
 impl<S: StoreLike> G<S> {
-    fn exports(&mut self) -> Result<Exports, Abort> {
+    fn exports(&mut self) -> Result<std::rc::Rc<Exports>, Abort> {
         self.0
             .ctx()
             .exports
@@ -81,18 +83,21 @@ impl<S: StoreLike> Guest for G<S> {
         &mut self,
         f: &mut dyn FnMut(&mut dyn crate::abi::Memory, &mut Host) -> Result<(), Abort>,
     ) -> Result<(), Abort> {
-        let mem = self.exports()?.mem;
+        let mem = self.0.ctx().exports.as_ref().map(|e| e.mem);
+        let mem = mem.ok_or_else(|| Abort::Fault("guest not instantiated yet".into()))?;
         let (mut data, ctx) = mem.data_and_store_mut(&mut self.0);
         f(&mut data, &mut ctx.host)
     }
 
     fn resume(&mut self) -> Result<(), Abort> {
-        let resume = self.exports()?.resume;
+        let ex = self.exports()?;
+        let resume = &ex.resume;
         resume.call(&mut self.0, ()).map_err(abort_of)
     }
 
     fn getsp(&mut self) -> Result<u32, Abort> {
-        let getsp = self.exports()?.getsp;
+        let ex = self.exports()?;
+        let getsp = &ex.getsp;
         getsp
             .call(&mut self.0, ())
             .map(|sp| sp as u32)
@@ -245,7 +250,7 @@ impl Engine {
         let run = instance
             .get_typed_func::<(i32, i32), ()>(&mut store, "run")
             .map_err(|_| not_go("run"))?;
-        store.data_mut().exports = Some(Exports { mem, resume, getsp });
+        store.data_mut().exports = Some(std::rc::Rc::new(Exports { mem, resume, getsp }));
         Ok(Box::new(Instance {
             guest: G(store),
             run,
