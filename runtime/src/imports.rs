@@ -74,14 +74,18 @@ pub fn lookup(module: &str, name: &str) -> Option<Import> {
 /// trap of this guest, so a host bug stops the guest with an error instead of unwinding
 /// through the engine into the embedder.
 pub fn guarded(f: SpFn, g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(g, sp))).unwrap_or_else(|payload| {
-        let msg = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        Err(Abort::Trap(format!("host panic in a gojs import: {msg}")))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(g, sp)))
+        .unwrap_or_else(|payload| Err(panic_trap("in a gojs import", payload)))
+}
+
+/// The trap that stands for a host panic caught `where`.
+pub fn panic_trap(place: &str, payload: Box<dyn std::any::Any + Send>) -> Abort {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Abort::Trap(format!("host panic {place}: {msg}"))
 }
 
 /// A JS exception escaping an import that has no error result: wasm_exec.js would let it

@@ -349,7 +349,7 @@ impl Instance {
             return Err(Error::NotAFunction(name.into()));
         }
         let args: Vec<Value> = args.iter().map(to_value).collect();
-        let outcome = ops::call(self.backend.guest(), &func, &this, &args);
+        let outcome = self.guarded_call(&func, &this, &args);
         self.finish_call(outcome)
     }
 
@@ -362,8 +362,24 @@ impl Instance {
             return Err(Error::NotAFunction("<value>".into()));
         }
         let args: Vec<Value> = args.iter().map(to_value).collect();
-        let outcome = ops::call(self.backend.guest(), &func, &Value::Undefined, &args);
+        let outcome = self.guarded_call(&func, &Value::Undefined, &args);
         self.finish_call(outcome)
+    }
+
+    /// Calls `func`, which may be host code (an embedder's closure) rather than the guest's:
+    /// a panic there stops this guest with a trap, as it would inside an import, instead of
+    /// unwinding through the instance's state.
+    fn guarded_call(&mut self, func: &Value, this: &Value, args: &[Value]) -> Result<Value, Throw> {
+        let guest = self.backend.guest();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ops::call(guest, func, this, args)
+        }))
+        .unwrap_or_else(|payload| {
+            Err(Throw::Abort(crate::imports::panic_trap(
+                "in a host function",
+                payload,
+            )))
+        })
     }
 
     fn finish_call(&mut self, outcome: Result<Value, Throw>) -> Result<JsValue, Error> {
@@ -400,7 +416,7 @@ impl Instance {
             Value::from(operation),
             Value::Object(Obj::bytes(payload.to_vec())),
         ];
-        let outcome = ops::call(self.backend.guest(), &guest_call, &Value::Undefined, &args);
+        let outcome = self.guarded_call(&guest_call, &Value::Undefined, &args);
         let accepted = match outcome {
             Ok(v) => v.truthy(),
             Err(Throw::Value(e)) => return Err(Error::Thrown(from_value(&e))),

@@ -216,3 +216,30 @@ fn a_panicking_host_function_stops_the_guest_not_the_host() {
         );
     }
 }
+
+#[test]
+fn a_host_function_called_directly_that_panics_traps_too() {
+    for kind in EngineKind::available() {
+        let runtime = Runtime::new(kind).unwrap();
+        let module = runtime.compile(plugin_wasm()).unwrap();
+        let config = Config::new()
+            .stdout(std::io::sink())
+            .global(
+                "myHost",
+                JsValue::object([("log", JsValue::function(|_, _| Ok(JsValue::Undefined)))]),
+            )
+            .global("boom", JsValue::function(|_, _| panic!("called directly")));
+        let mut p = runtime.instantiate(&module, config).unwrap();
+        p.run().unwrap();
+        match p.call("boom", &[]) {
+            Err(Error::Aborted(wasmexec::Abort::Trap(msg))) => {
+                assert!(msg.contains("called directly"), "{kind}: {msg}")
+            }
+            other => panic!("{kind}: expected a trap, got {other:?}"),
+        }
+        assert!(
+            matches!(p.call("add", &[]), Err(Error::Aborted(_))),
+            "{kind}"
+        );
+    }
+}
