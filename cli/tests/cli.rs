@@ -31,7 +31,7 @@ fn guest(name: &str) -> PathBuf {
     let out = tmp(&format!("{name}.wasm"));
     if !out.exists() {
         let status = Command::new("go")
-            .args(["build", "-trimpath", "-o"])
+            .args(["build", "-trimpath", "-buildvcs=false", "-o"])
             .arg(&out)
             .arg(format!("./{name}"))
             .current_dir(repo().join("go-guests"))

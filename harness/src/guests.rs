@@ -85,8 +85,10 @@ fn build_all_uncached() -> Result<PathBuf> {
         return Ok(out);
     }
     std::fs::create_dir_all(&out)?;
+    // -buildvcs=false: otherwise Go stamps the git revision into every binary, so each commit
+    // would change every guest and miss the compiled-module cache.
     let status = Command::new("go")
-        .args(["build", "-trimpath", "-o"])
+        .args(["build", "-trimpath", "-buildvcs=false", "-o"])
         .arg(format!("{}/", out.display()))
         .arg("./...")
         .current_dir(&src)

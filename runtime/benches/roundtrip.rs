@@ -22,7 +22,7 @@ fn build_guest() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = root.join("target/bench/bench.wasm");
     let status = Command::new("go")
-        .args(["build", "-trimpath", "-o"])
+        .args(["build", "-trimpath", "-buildvcs=false", "-o"])
         .arg(&out)
         .arg("./bench")
         .current_dir(root.join("go-guests"))

@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let wasm_path = std::env::temp_dir().join("wasmexec-example-plugin.wasm");
     let status = Command::new("go")
-        .args(["build", "-trimpath", "-o"])
+        .args(["build", "-trimpath", "-buildvcs=false", "-o"])
         .arg(&wasm_path)
         .arg("./plugin")
         .current_dir(root.join("go-guests"))

@@ -1,6 +1,8 @@
 //! Compiled-module caching: in process (by module hash) and, optionally, on disk for engines
 //! that serialise compiled code. A disk entry carries a SHA-256 of its payload; an entry that
-//! is missing, stale or corrupt is ignored and rewritten, never trusted.
+//! is missing, stale or corrupt is ignored and rewritten, never trusted. The directory is kept
+//! under a size limit by removing the least recently used entries (a hit refreshes an entry's
+//! modification time).
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,9 @@ pub fn entry_path(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!("{key}.bin"))
 }
 
+/// The default bound on a cache directory's size.
+pub const DEFAULT_LIMIT: u64 = 2 << 30;
+
 /// Reads an entry, returning its payload only if its recorded digest matches.
 pub fn read(path: &Path) -> Option<Vec<u8>> {
     let bytes = std::fs::read(path).ok()?;
@@ -32,7 +37,40 @@ pub fn read(path: &Path) -> Option<Vec<u8>> {
     }
     let (digest, payload) = rest.split_at(32);
     let actual = Sha256::digest(payload);
-    (actual.as_slice() == digest).then(|| payload.to_vec())
+    if actual.as_slice() != digest {
+        return None;
+    }
+    // Recently used entries are the last to be evicted.
+    if let Ok(f) = std::fs::File::options().append(true).open(path) {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
+    Some(payload.to_vec())
+}
+
+/// Removes the least recently used entries of `dir` until its entries take at most `limit`
+/// bytes. Entries another process is writing are `*.tmp<pid>` files and are left alone.
+pub fn trim(dir: &Path, limit: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((m.modified().ok()?, m.len(), e.path()))
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    files.sort();
+    for (_, len, path) in files {
+        if total <= limit {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total -= len;
+        }
+    }
 }
 
 /// Writes an entry atomically (temp file, then rename).
@@ -65,6 +103,26 @@ mod tests {
         assert_eq!(read(&p), None, "a flipped bit is caught");
         std::fs::write(&p, b"junk").unwrap();
         assert_eq!(read(&p), None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn trimming_drops_the_least_recently_used() {
+        let dir = std::env::temp_dir().join(format!("wasmexec-cache-trim-{}", std::process::id()));
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(100);
+        for (i, k) in ["a", "b", "c"].iter().enumerate() {
+            let p = entry_path(&dir, k);
+            write(&p, &[0u8; 1000]).unwrap();
+            let f = std::fs::File::options().append(true).open(&p).unwrap();
+            f.set_modified(old + std::time::Duration::from_secs(i as u64))
+                .unwrap();
+        }
+        // Reading "a" makes it the most recently used.
+        assert!(read(&entry_path(&dir, "a")).is_some());
+        trim(&dir, 2200);
+        assert!(entry_path(&dir, "a").exists());
+        assert!(!entry_path(&dir, "b").exists(), "the oldest goes first");
+        assert!(entry_path(&dir, "c").exists());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -61,6 +61,7 @@ pub struct Runtime {
     engine: Arc<engine::Engine>,
     modules: Mutex<HashMap<String, Module>>,
     cache_dir: Option<PathBuf>,
+    cache_limit: u64,
     settings: Settings,
 }
 
@@ -97,13 +98,22 @@ impl Runtime {
             engine: Arc::new(engine::Engine::new(kind, &settings)?),
             modules: Mutex::new(HashMap::new()),
             cache_dir: None,
+            cache_limit: cache::DEFAULT_LIMIT,
             settings,
         })
     }
 
-    /// Also caches compiled code on disk under `dir` (engines that can serialise it).
+    /// Also caches compiled code on disk under `dir` (engines that can serialise it). The
+    /// directory is kept under 2 GiB (see [`Runtime::cache_limit`]).
     pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Runtime {
         self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// Bounds the disk cache: after writing an entry, the least recently used entries are
+    /// removed until the directory's entries take at most `bytes`.
+    pub fn cache_limit(mut self, bytes: u64) -> Runtime {
+        self.cache_limit = bytes;
         self
     }
 
@@ -166,7 +176,9 @@ impl Runtime {
         let compiled = self.engine.compile(wasm)?;
         if let Some(bytes) = self.engine.serialize(&compiled) {
             // A cache that cannot be written only costs time.
-            let _ = cache::write(&path, &bytes);
+            if cache::write(&path, &bytes).is_ok() {
+                cache::trim(dir, self.cache_limit);
+            }
         }
         Ok(compiled)
     }

@@ -17,7 +17,7 @@ fn plugin_wasm() -> &'static [u8] {
         let out =
             std::env::temp_dir().join(format!("wasmexec-embed-test-{}.wasm", std::process::id()));
         let status = Command::new("go")
-            .args(["build", "-trimpath", "-o"])
+            .args(["build", "-trimpath", "-buildvcs=false", "-o"])
             .arg(&out)
             .arg("./plugin")
             .current_dir(root.join("go-guests"))

@@ -11,7 +11,7 @@ fn guest() -> Vec<u8> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = std::env::temp_dir().join(format!("wasmexec-fs-test-{}.wasm", std::process::id()));
     let status = Command::new("go")
-        .args(["build", "-trimpath", "-o"])
+        .args(["build", "-trimpath", "-buildvcs=false", "-o"])
         .arg(&out)
         .arg("./fs_sandbox")
         .current_dir(root.join("go-guests"))
