@@ -115,4 +115,18 @@ func main() {
 	_, err = os.Readlink("/data/file")
 	show("readlink of a file", err)
 	show("rmdir .", syscall.Rmdir("/data/dir/."))
+	show("rmdir ./", syscall.Rmdir("/data/dir/./"))
+	show("rename dir/.", os.Rename("/data/dir/.", "/data/moved"))
+	show("rename dir/./", os.Rename("/data/dir/./", "/data/moved"))
+	show("rename dir/..", os.Rename("/data/dir/..", "/data/moved"))
+	show("rename dir/ (trailing slash)", os.Rename("/data/dir/", "/data/moved"))
+	list := func(label string) {
+		entries, err := os.ReadDir("/data")
+		names := []string{}
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		fmt.Printf("%-36s %v %v\n", label+":", names, err)
+	}
+	list("list /data")
 }

@@ -27,13 +27,11 @@ pub const PACKAGES: [&str; 9] = [
 /// Tests that pass under Node and not here, with the reason (like wasmtime's wast
 /// known-failures list). A listed test that passes again fails the trial, so the list stays
 /// true. Parents of a listed subtest fail with it and are implied.
-pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[(
-    "os",
-    "TestRootConsistencyRename/from/dot_slash",
-    "rename(\"./\", \"other\") from the working directory: Node resolves \"./\" to the absolute \
-     cwd and moves the directory into itself; the sandbox hands the kernel `.` inside the cwd, \
-     which rename(2) refuses with EINVAL (the same answer os.Root gives)",
-)];
+///
+/// Empty: the last entry (os `TestRootConsistencyRename/from/dot_slash`) was a bug, not a
+/// property of Node. A path ending in `/./` now names `.` as the kernel sees it, so renaming
+/// it fails with EBUSY as under Node.
+pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 /// The tests a listed difference excuses: it and its parents.
 pub fn excused(pkg: &str) -> BTreeSet<String> {

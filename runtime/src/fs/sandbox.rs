@@ -126,7 +126,10 @@ pub struct Resolved {
 pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
     // A trailing slash names the directory a final symlink points to (POSIX path resolution),
     // and only a directory.
-    let trailing_dot = path.ends_with("/.");
+    // A last component `.` (`dir/.`, `dir/./`) names the directory as `.` inside it, which
+    // the kernel then treats as such (rename: EBUSY, rmdir: EINVAL).
+    let trimmed = path.trim_end_matches('/');
+    let trailing_dot = trimmed.ends_with("/.") || trimmed == ".";
     let trailing_slash = (path.len() > 1 && path.ends_with('/')) || trailing_dot;
     let follow = follow || trailing_slash;
     let mut todo: VecDeque<String> = components(path).collect();
