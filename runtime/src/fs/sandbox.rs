@@ -117,6 +117,19 @@ pub struct Resolved {
     pub parent_mount: usize,
 }
 
+impl Resolved {
+    /// `name` in `dir`, both inside mount `mount` (not a mount point).
+    fn inside(mount: usize, dir: OwnedFd, name: String) -> Resolved {
+        Resolved {
+            mount,
+            dir,
+            name,
+            mount_point: false,
+            parent_mount: mount,
+        }
+    }
+}
+
 /// Resolves `path` (absolute, in the guest's namespace) within `mounts`. With `follow`, a
 /// symlink as the final component is followed too. Resolution works like the kernel's in a
 /// namespace made only of the mounts: `..` is physical (after a symlink it climbs from the
@@ -259,32 +272,14 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                             OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                             Mode::empty(),
                         )?;
-                        return Ok(Resolved {
-                            mount: mi,
-                            dir,
-                            name: ".".into(),
-                            mount_point: false,
-                            parent_mount: mi,
-                        });
+                        return Ok(Resolved::inside(mi, dir, ".".into()));
                     }
                     let dir = stack.pop().expect("non-empty");
-                    return Ok(Resolved {
-                        mount: mi,
-                        dir,
-                        name: comp,
-                        mount_point: false,
-                        parent_mount: mi,
-                    });
+                    return Ok(Resolved::inside(mi, dir, comp));
                 }
                 Err(Errno::NOENT) if last && !trailing_dot => {
                     let dir = stack.pop().expect("non-empty");
-                    return Ok(Resolved {
-                        mount: mi,
-                        dir,
-                        name: comp,
-                        mount_point: false,
-                        parent_mount: mi,
-                    });
+                    return Ok(Resolved::inside(mi, dir, comp));
                 }
                 Err(e) => return Err(e),
             }
