@@ -30,14 +30,24 @@ pub fn goroot() -> Result<PathBuf> {
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
-/// The toolchain's own `wasm_exec.js` (`lib/wasm`, or `misc/wasm` before Go 1.24).
-pub fn wasm_exec_js() -> Result<PathBuf> {
+/// The toolchain's directory of wasm support files: `lib/wasm`, or `misc/wasm` before Go 1.24.
+pub fn wasm_support_dir() -> Result<PathBuf> {
     let root = goroot()?;
-    ["lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"]
+    ["lib/wasm", "misc/wasm"]
         .iter()
         .map(|rel| root.join(rel))
-        .find(|p| p.exists())
-        .with_context(|| format!("no wasm_exec.js under {}", root.display()))
+        .find(|p| p.join("wasm_exec.js").exists())
+        .with_context(|| {
+            format!(
+                "no lib/wasm or misc/wasm with wasm_exec.js under {}",
+                root.display()
+            )
+        })
+}
+
+/// The toolchain's own `wasm_exec.js`.
+pub fn wasm_exec_js() -> Result<PathBuf> {
+    Ok(wasm_support_dir()?.join("wasm_exec.js"))
 }
 
 fn hash_tree(dir: &Path, h: &mut Sha256) -> Result<()> {

@@ -121,10 +121,9 @@ pub fn run_node(pkg: &str) -> Result<SuiteResult> {
     memo(&RUNS, pkg, || {
         let bin = test_binary(pkg).map_err(|e| e.to_string())?;
         let root = crate::guests::goroot().map_err(|e| e.to_string())?;
-        let mut runner = root.join("lib/wasm/go_js_wasm_exec");
-        if !runner.exists() {
-            runner = root.join("misc/wasm/go_js_wasm_exec");
-        }
+        let runner = crate::guests::wasm_support_dir()
+            .map_err(|e| e.to_string())?
+            .join("go_js_wasm_exec");
         let out = Command::new(runner)
             .arg(&bin)
             .args(["-test.short", "-test.v"])

@@ -251,12 +251,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                     if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
                         return Err(Errno::NOTDIR);
                     }
-                    let fd = openat(
-                        cur,
-                        comp.as_str(),
-                        OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                        Mode::empty(),
-                    )?;
+                    let fd = open_dir(cur, &comp)?;
                     stack.push(fd);
                 }
                 Ok(st) => {
@@ -266,12 +261,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                     }
                     if trailing_dot {
                         // `dir/.` names the directory itself, as `.` inside it.
-                        let dir = openat(
-                            cur,
-                            comp.as_str(),
-                            OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-                            Mode::empty(),
-                        )?;
+                        let dir = open_dir(cur, &comp)?;
                         return Ok(Resolved::inside(mi, dir, ".".into()));
                     }
                     let dir = stack.pop().expect("non-empty");
@@ -285,6 +275,16 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
             }
         }
     }
+}
+
+/// A handle on the directory `name` in `dir`, never following a symlink.
+fn open_dir(dir: &OwnedFd, name: &str) -> Result<OwnedFd, Errno> {
+    openat(
+        dir,
+        name,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
 }
 
 /// The components of a path, without empty ones and `.`.
