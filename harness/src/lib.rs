@@ -4,6 +4,7 @@
 //! A fixture is `go-guests/<name>/` (the program) plus `fixtures/<name>.toml` (its spec; the
 //! format is in `fixtures/README.md`).
 
+pub mod encoding;
 pub mod guests;
 pub mod mounts;
 pub mod spec;

@@ -33,7 +33,7 @@ pub fn running_as_root() -> bool {
 
 /// Creates the host side of `spec`'s mounts for `runner` (a fresh tree each time).
 pub fn prepare(name: &str, runner: &str, spec: &Spec) -> Result<Prepared> {
-    let base = crate::transcript::fs_root(name, runner)?;
+    let base = fs_root(name, runner)?;
     let outside = base.join("outside");
     std::fs::create_dir(&outside)?;
     std::fs::write(outside.join("secret.txt"), "outside every mount\n")?;
@@ -157,4 +157,18 @@ pub fn node_command(
     }
     cmd.arg("--").arg("node").args(driver_args);
     cmd
+}
+
+/// A fresh, empty directory for a fixture that asks for one (`fs = true`), per runner.
+pub fn fs_root(name: &str, runner: &str) -> Result<std::path::PathBuf> {
+    let dir = crate::target_dir()
+        .join("conformance")
+        .join("fsroot")
+        .join(runner)
+        .join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir.canonicalize()?)
 }

@@ -217,7 +217,7 @@ pub fn arg_json(v: &toml::Value) -> Result<Json> {
     Ok(match v {
         toml::Value::String(s) => json!(s),
         toml::Value::Integer(i) => json!(*i as f64),
-        toml::Value::Float(f) => crate::transcript::number_json(*f),
+        toml::Value::Float(f) => crate::encoding::number_json(*f),
         toml::Value::Boolean(b) => json!(b),
         toml::Value::Array(a) => Json::Array(a.iter().map(arg_json).collect::<Result<_>>()?),
         toml::Value::Table(t) => {
@@ -264,7 +264,7 @@ pub fn arg_value(v: &toml::Value) -> Result<JsValue> {
             } else if let Some(toml::Value::String(s)) = special(t, "$bytes") {
                 JsValue::Bytes(s.as_bytes().to_vec())
             } else if let Some(toml::Value::String(h)) = special(t, "$hex") {
-                JsValue::Bytes(crate::transcript::from_hex(h).context("bad $hex")?)
+                JsValue::Bytes(crate::encoding::from_hex(h).context("bad $hex")?)
             } else if t.keys().any(|k| k.starts_with('$')) {
                 bail!("unknown special value {t}");
             } else {

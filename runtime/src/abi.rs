@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use crate::error::Abort;
+use crate::js::Value;
 use crate::table::{ids, ValueTable};
-use crate::value::Value;
 
 /// The high word of a boxed reference: a quiet NaN; the low three bits carry the type flag.
 pub const NAN_HEAD: u32 = 0x7FF8_0000;
@@ -200,15 +200,15 @@ pub fn encode_ref(v: &Value, table: &mut ValueTable) -> u64 {
 /// Converts a JS number to the `int64` wasm_exec.js's `setInt64` would store: the low and
 /// high words each go through `ToUint32`, so NaN becomes 0 and fractions truncate.
 pub fn js_int64(v: f64) -> i64 {
-    let low = crate::jsnum::to_uint32(v) as u64;
-    let high = crate::jsnum::to_uint32((v / 4294967296.0).floor()) as u64;
+    let low = crate::js::number::to_uint32(v) as u64;
+    let high = crate::js::number::to_uint32((v / 4294967296.0).floor()) as u64;
     ((high << 32) | low) as i64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Obj;
+    use crate::js::Obj;
 
     fn table() -> ValueTable {
         ValueTable::new(Obj::plain(), Obj::plain())

@@ -4,9 +4,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::guest::Guest;
-use crate::ops;
-use crate::value::{Class, Kind, Obj, Throw, TypedKind, Value};
+use crate::js::{ops, Agent, Class, ErrorType, Kind, Obj, Throw, TypedArray, TypedKind, Value};
 
 /// A host function the embedder puts into the guest's world: receives the arguments, returns
 /// a value or throws one (the guest sees a thrown `js.Error` for [`JsValue::Error`]).
@@ -125,7 +123,7 @@ from_impl!(bool => Bool, f64 => Number, i32 => Number as f64, u32 => Number as f
 
 /// What a host function gets besides its arguments: the way back into the guest.
 pub struct Context<'a> {
-    pub(crate) guest: &'a mut dyn Guest,
+    pub(crate) agent: &'a mut dyn Agent,
 }
 
 impl Context<'_> {
@@ -134,7 +132,7 @@ impl Context<'_> {
     pub fn call(&mut self, f: &JsValue, args: Vec<JsValue>) -> Result<JsValue, Error> {
         let fv = to_value(f);
         let args: Vec<Value> = args.iter().map(to_value).collect();
-        match ops::call(self.guest, &fv, &Value::Undefined, &args) {
+        match ops::call(self.agent, &fv, &Value::Undefined, &args) {
             Ok(v) => Ok(from_value(&v)),
             Err(Throw::Value(e)) => Err(Error::Thrown(from_value(&e))),
             Err(Throw::Abort(a)) => Err(a.into()),
@@ -177,7 +175,7 @@ fn to_value_in(v: &JsValue, origins: &[(usize, Obj)]) -> Value {
                 .into_iter()
                 .find(|k| k.name() == name)
                 .unwrap_or(TypedKind::Float64);
-            let t = crate::value::TypedArray::zeroed(kind, values.len());
+            let t = TypedArray::zeroed(kind, values.len());
             for (i, n) in values.iter().enumerate() {
                 t.set(i, *n);
             }
@@ -191,11 +189,11 @@ fn to_value_in(v: &JsValue, origins: &[(usize, Obj)]) -> Value {
             }
             Value::Object(o)
         }
-        JsValue::Error(msg) => Value::Object(Obj::error("Error", msg)),
+        JsValue::Error(msg) => Value::Object(Obj::error(ErrorType::Error, msg)),
         JsValue::Function(JsFunction(FunctionInner::Js(o))) => Value::Object(o.clone()),
         JsValue::Function(JsFunction(FunctionInner::Host(f))) => {
             let f = f.clone();
-            Value::Object(Obj::native(Rc::new(move |guest, _this, args| {
+            Value::Object(Obj::native(Rc::new(move |agent, _this, args| {
                 // Objects that come back out of the host function as they went in keep their
                 // identity, as they would in JS (`x => x` returns the same object).
                 let mut origins = Vec::new();
@@ -203,7 +201,7 @@ fn to_value_in(v: &JsValue, origins: &[(usize, Obj)]) -> Value {
                     .iter()
                     .map(|a| from_value_in(a, &mut Vec::new(), &mut origins))
                     .collect();
-                let mut cx = Context { guest };
+                let mut cx = Context { agent };
                 match f(&mut cx, args) {
                     Ok(v) => Ok(to_value_in(&v, &origins)),
                     Err(e) => Err(Throw::Value(to_value_in(&e, &origins))),
@@ -243,16 +241,19 @@ fn from_value_in(v: &Value, seen: &mut Vec<usize>, origins: &mut Vec<(usize, Obj
                         .map(|i| from_value_in(i, seen, origins))
                         .collect(),
                 )),
-                _ if data.class == Class::Error => JsValue::Error(
-                    data.props
-                        .get("message")
-                        .map(Value::to_js_string)
+                _ if matches!(data.class, Class::Error(_)) => JsValue::Error(
+                    data.get_own(b"message")
+                        .and_then(Value::primitive_string)
+                        .map(|m| m.to_string())
                         .unwrap_or_default(),
                 ),
                 _ => JsValue::Object(allocated(
-                    data.props
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), from_value_in(v, seen, origins)))
+                    data.enumerable_keys()
+                        .into_iter()
+                        .map(|k| {
+                            let v = data.get_own(k.as_bytes()).cloned().unwrap_or_default();
+                            (k.to_string(), from_value_in(&v, seen, origins))
+                        })
                         .collect(),
                 )),
             };

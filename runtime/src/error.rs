@@ -1,39 +1,9 @@
-//! Errors: [`Abort`] stops a running guest (it crosses the engine as a trap); [`Error`] is what
-//! the embedding API returns.
+//! [`Error`]: what the embedding API returns.
 
 use std::fmt;
 
+pub use crate::abort::Abort;
 use crate::JsValue;
-
-/// Why a guest stopped before its export returned normally.
-///
-/// Host functions return it to unwind the guest's wasm stack; each engine backend carries it
-/// through its own trap type and recovers it on the way out, so the core sees one type.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Abort {
-    /// The guest called `runtime.wasmExit` with this status.
-    Exit(i32),
-    /// The guest trapped (unreachable, out of bounds, stack exhausted, ...).
-    Trap(String),
-    /// The guest handed the host something it cannot honour: a wild pointer, an unknown
-    /// reference id, a malformed argument.
-    Fault(String),
-    /// The embedder stopped the guest (deadline reached).
-    Interrupted,
-}
-
-impl fmt::Display for Abort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Abort::Exit(code) => write!(f, "guest exited with status {code}"),
-            Abort::Trap(msg) => write!(f, "guest trapped: {msg}"),
-            Abort::Fault(msg) => write!(f, "guest fault: {msg}"),
-            Abort::Interrupted => write!(f, "guest interrupted: deadline reached"),
-        }
-    }
-}
-
-impl std::error::Error for Abort {}
 
 /// Everything the embedding API can fail with.
 #[derive(Debug, Clone)]

@@ -3,12 +3,13 @@
 use crate::abi::Memory;
 use crate::error::Abort;
 use crate::host::Host;
+use crate::js::{Agent, JsResult, Obj, Throw, Value};
 
 /// A running guest, as the core needs it: the host state, its linear memory, and the exports
 /// that re-enter it. Backends implement it both for their store (the top level) and for the
 /// caller handle a host function receives (nested calls), so a host function can resume the
-/// guest to any depth.
-pub trait Guest {
+/// guest to any depth. Every guest is an [`Agent`] of its realm (see [`call_go`]).
+pub trait Guest: Agent {
     /// The host state.
     fn host(&mut self) -> &mut Host;
     /// Runs `f` with linear memory and the host state borrowed together.
@@ -36,4 +37,25 @@ pub fn with_memory<R>(
         Ok(())
     })?;
     Ok(out.expect("with_memory ran its closure"))
+}
+
+/// Calls the Go function `id` (a `js.FuncOf`), as wasm_exec.js's `_makeFuncWrapper` functions
+/// do: set `_pendingEvent`, resume the guest, return what the Go handler stored in
+/// `event.result`. This is every guest's [`Agent::call_foreign`].
+pub fn call_go(g: &mut dyn Guest, id: u32, this: &Value, args: &[Value]) -> JsResult {
+    let host = g.host();
+    if host.exited.is_some() {
+        return Err(Throw::Value(Value::Object(Obj::error(
+            crate::js::ErrorType::Error,
+            "Go program has already exited",
+        ))));
+    }
+    let event = Obj::plain();
+    event.set("id", Value::Number(id as f64));
+    event.set("this", this.clone());
+    event.set("args", Value::Object(Obj::array(args.to_vec())));
+    host.go.set("_pendingEvent", Value::Object(event.clone()));
+    host.reentries += 1;
+    g.resume()?;
+    Ok(event.own("result"))
 }

@@ -1,24 +1,15 @@
-//! The host state of one guest: the JS world, the value table, timers, stdio and exit status.
-//! Every engine backend stores one `Host` in its store; host functions reach it through
-//! [`crate::guest::Guest::host`].
+//! The host state of one guest: its realm (the JS world with the objects the host installs),
+//! the value table, the Go timers and the exit status. Every engine backend stores one `Host`
+//! in its store; host functions reach it through [`crate::guest::Guest::host`].
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{Read, Write};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use crate::js::native::{arg, native};
+use crate::js::{Callable, Obj, Realm, Value};
+use crate::node::ProcessInfo;
+use crate::stdio::Stdio;
 use crate::table::ValueTable;
-use crate::value::{Class, Obj, Value};
-use crate::wapc::Wapc;
-
-/// Where the guest's standard streams go.
-pub struct Stdio {
-    /// Standard input.
-    pub stdin: Box<dyn Read>,
-    /// Standard output.
-    pub stdout: Box<dyn Write>,
-    /// Standard error.
-    pub stderr: Box<dyn Write>,
-}
 
 /// Timers the guest scheduled with `scheduleTimeoutEvent`, by deadline then id.
 #[derive(Default)]
@@ -66,107 +57,20 @@ impl Timers {
     pub fn is_pending(&self, id: i32) -> bool {
         self.deadlines.contains_key(&id)
     }
-
-    /// Are any timers scheduled?
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
-    }
-}
-
-/// The clocks the guest reads.
-pub struct Clock {
-    start: Instant,
-    wall_start_ns: i64,
-}
-
-impl Clock {
-    fn new() -> Clock {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        Clock {
-            start: Instant::now(),
-            wall_start_ns: wall.as_nanos() as i64,
-        }
-    }
-
-    /// Monotonic nanoseconds, anchored at the wall clock at start (as wasm_exec.js's
-    /// `timeOrigin + performance.now()` is).
-    pub fn nanotime(&self) -> i64 {
-        self.wall_start_ns + self.start.elapsed().as_nanos() as i64
-    }
-
-    /// Milliseconds since the guest started (`performance.now()`).
-    pub fn performance_now(&self) -> f64 {
-        self.start.elapsed().as_secs_f64() * 1000.0
-    }
-
-    /// Wall-clock time since the epoch.
-    pub fn walltime(&self) -> Duration {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-    }
-}
-
-/// Process facts the guest can ask `process` for.
-#[derive(Clone, Debug)]
-pub struct ProcessInfo {
-    /// `process.pid`.
-    pub pid: f64,
-    /// `process.ppid`.
-    pub ppid: f64,
-    /// `getuid`/`geteuid`.
-    pub uid: f64,
-    /// `getgid`/`getegid`.
-    pub gid: f64,
-    /// `umask()`.
-    pub umask: f64,
-}
-
-impl ProcessInfo {
-    /// This host process's ids.
-    pub fn current() -> ProcessInfo {
-        use std::os::unix::fs::MetadataExt;
-        let (uid, gid) = std::fs::metadata("/proc/self")
-            .map(|m| (m.uid() as f64, m.gid() as f64))
-            .unwrap_or((-1.0, -1.0));
-        ProcessInfo {
-            pid: std::process::id() as f64,
-            ppid: std::os::unix::process::parent_id() as f64,
-            uid,
-            gid,
-            umask: 0o022 as f64,
-        }
-    }
 }
 
 /// The state of one guest.
 pub struct Host {
+    /// The JS world.
+    pub realm: Realm,
     /// Go's references to JS values.
     pub table: ValueTable,
-    /// `globalThis`.
-    pub global: Obj,
     /// The Go object (`_pendingEvent`, `_makeFuncWrapper`).
     pub go: Obj,
     /// Scheduled timeout events.
     pub timers: Timers,
-    /// Standard streams.
-    pub stdio: Stdio,
     /// The exit status, once `runtime.wasmExit` ran.
     pub exited: Option<i32>,
-    /// Clocks.
-    pub clock: Clock,
-    /// Process ids and umask.
-    pub process: ProcessInfo,
-    /// The working directory `process.cwd()` reports.
-    pub cwd: String,
-    /// Mounts and open files.
-    pub fs: crate::fs::FsState,
-    /// The waPC exchange state.
-    pub wapc: Wapc,
-    /// Built-in prototype methods, made once per host so they keep their identity.
-    pub(crate) methods: HashMap<(Class, &'static str), Obj, foldhash::fast::RandomState>,
     /// When set, the guest is stopped once this instant passes.
     pub deadline: Option<Instant>,
     /// How many times host code has resumed the guest (a `js.FuncOf` call). Go's stack
@@ -176,32 +80,67 @@ pub struct Host {
 }
 
 impl Host {
-    /// A host with the standard JS world installed.
+    /// A host with the standard JS world and Node's `fs`, `process`, `path`, `console` and
+    /// the waPC object installed.
     pub fn new(stdio: Stdio, process: ProcessInfo) -> Host {
-        let global = Obj::plain();
-        let go = Obj::plain();
-        let mut host = Host {
-            table: ValueTable::new(global.clone(), go.clone()),
-            global,
+        let mut realm = crate::js::new_realm();
+        realm.insert_slot(stdio);
+        crate::node::install(&mut realm, process);
+        crate::fs::install(&mut realm);
+        crate::wapc::install(&mut realm);
+        let go = go_object();
+        Host {
+            table: ValueTable::new(realm.global.clone(), go.clone()),
+            realm,
             go,
             timers: Timers::default(),
-            stdio,
             exited: None,
-            clock: Clock::new(),
-            process,
-            cwd: "/".into(),
-            fs: crate::fs::FsState::default(),
-            wapc: Wapc::default(),
-            methods: HashMap::default(),
             deadline: None,
             reentries: 0,
-        };
-        crate::builtins::install(&mut host);
-        host
+        }
+    }
+
+    /// The standard streams.
+    pub fn stdio(&mut self) -> &mut Stdio {
+        self.realm
+            .slot::<Stdio>()
+            .expect("Host::new installs the standard streams")
+    }
+
+    /// The waPC state.
+    pub fn wapc(&mut self) -> &mut crate::wapc::Wapc {
+        self.realm
+            .slot::<crate::wapc::Wapc>()
+            .expect("Host::new installs the waPC state")
+    }
+
+    /// The file-system state.
+    pub fn fs(&mut self) -> &mut crate::fs::FsState {
+        self.realm
+            .slot::<crate::fs::FsState>()
+            .expect("Host::new installs the file-system state")
     }
 
     /// Sets a global property.
     pub fn set_global(&mut self, name: &str, v: Value) {
-        self.global.set(name, v);
+        self.realm.define_global(name, v);
     }
+}
+
+/// The Go object: what `syscall/js` reaches as `jsGo`. `_makeFuncWrapper(id)` makes the JS
+/// function that stands for the Go function `id`.
+fn go_object() -> Obj {
+    let go = Obj::plain();
+    go.set("_pendingEvent", Value::Null);
+    go.set(
+        "_makeFuncWrapper",
+        native(|_, _, args| {
+            let id = arg(args, 0).to_number();
+            Ok(Value::Object(Obj::function(
+                Callable::Foreign(id as u32),
+                None,
+            )))
+        }),
+    );
+    go
 }

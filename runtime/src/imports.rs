@@ -5,8 +5,7 @@
 use crate::abi::{js_int64, Frame};
 use crate::error::Abort;
 use crate::guest::{with_memory, Guest};
-use crate::ops;
-use crate::value::{Throw, Value};
+use crate::js::{ops, Realm, Throw, Value};
 
 /// A `gojs` import: `(guest, sp)`.
 pub type SpFn = fn(&mut dyn Guest, u32) -> Result<(), Abort>;
@@ -78,24 +77,16 @@ pub fn guarded(f: SpFn, g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         .unwrap_or_else(|payload| Err(panic_trap("in a gojs import", payload)))
 }
 
-/// The trap that stands for a host panic caught `where`.
-pub fn panic_trap(place: &str, payload: Box<dyn std::any::Any + Send>) -> Abort {
-    let msg = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    Abort::Trap(format!("host panic {place}: {msg}"))
-}
+pub use crate::abort::panic_trap;
 
 /// A JS exception escaping an import that has no error result: wasm_exec.js would let it
 /// propagate out of the guest, which ends the program.
-fn uncaught(t: Throw) -> Abort {
+fn uncaught(realm: &Realm, t: Throw) -> Abort {
     match t {
         Throw::Abort(a) => a,
         Throw::Value(v) => Abort::Trap(format!(
             "uncaught JavaScript exception: {}",
-            v.to_js_string()
+            ops::display(realm, &v)
         )),
     }
 }
@@ -104,8 +95,7 @@ fn wasm_exit(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     let code = with_memory(g, |mem, _| Frame::new(mem, sp).i32(8))?;
     let host = g.host();
     host.exited = Some(code);
-    let _ = host.stdio.stdout.flush();
-    let _ = host.stdio.stderr.flush();
+    host.stdio().flush();
     Err(Abort::Exit(code))
 }
 
@@ -120,10 +110,8 @@ fn wasm_write(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let n = u64::try_from(n).map_err(|_| Abort::Fault(format!("wasmWrite of {n} bytes")))?;
         let mut buf = vec![0u8; n as usize];
         f.mem.read(ptr, &mut buf)?;
-        let out = match fd {
-            1 => &mut host.stdio.stdout,
-            2 => &mut host.stdio.stderr,
-            _ => return Err(Abort::Fault(format!("wasmWrite to fd {fd}"))),
+        let Some(out) = host.stdio().out(fd) else {
+            return Err(Abort::Fault(format!("wasmWrite to fd {fd}")));
         };
         let _ = out.write_all(&buf);
         let _ = out.flush();
@@ -133,13 +121,13 @@ fn wasm_write(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
 
 fn nanotime1(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
-        Frame::new(mem, sp).set_i64(8, host.clock.nanotime())
+        Frame::new(mem, sp).set_i64(8, host.realm.clock.nanotime())
     })
 }
 
 fn walltime(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
-        let now = host.clock.walltime();
+        let now = host.realm.clock.walltime();
         let mut f = Frame::new(mem, sp);
         f.set_i64(8, now.as_secs() as i64)?;
         f.set_i32(16, now.subsec_nanos() as i32)
@@ -196,7 +184,8 @@ fn value_get(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let mut f = Frame::new(mem, sp);
         let target = f.value(8, &host.table)?;
-        let result = ops::get(host, &target, &f.str(16)?).map_err(uncaught)?;
+        let result = ops::get(&host.realm, &target, f.str(16)?.as_bytes())
+            .map_err(|t| uncaught(&host.realm, t))?;
         f.set_value(32, &result, &mut host.table)
     })
 }
@@ -206,7 +195,7 @@ fn value_set(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let f = Frame::new(mem, sp);
         let target = f.value(8, &host.table)?;
         let v = f.value(32, &host.table)?;
-        ops::set(&target, &f.str(16)?, v).map_err(uncaught)
+        ops::set(&target, f.str(16)?.as_bytes(), v).map_err(|t| uncaught(&host.realm, t))
     })
 }
 
@@ -214,7 +203,7 @@ fn value_delete(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let f = Frame::new(mem, sp);
         let target = f.value(8, &host.table)?;
-        ops::delete(&target, &f.str(16)?).map_err(uncaught)
+        ops::delete(&target, f.str(16)?.as_bytes()).map_err(|t| uncaught(&host.realm, t))
     })
 }
 
@@ -223,7 +212,8 @@ fn value_index(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let mut f = Frame::new(mem, sp);
         let target = f.value(8, &host.table)?;
         let i = f.i64(16)?;
-        let v = ops::get(host, &target, &i.to_string()).map_err(uncaught)?;
+        let v = ops::get(&host.realm, &target, i.to_string().as_bytes())
+            .map_err(|t| uncaught(&host.realm, t))?;
         f.set_value(24, &v, &mut host.table)
     })
 }
@@ -234,7 +224,7 @@ fn value_set_index(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let target = f.value(8, &host.table)?;
         let i = f.i64(16)?;
         let v = f.value(24, &host.table)?;
-        ops::set(&target, &i.to_string(), v).map_err(uncaught)
+        ops::set(&target, i.to_string().as_bytes(), v).map_err(|t| uncaught(&host.realm, t))
     })
 }
 
@@ -269,7 +259,7 @@ fn value_call(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     let (this, method, args) = with_memory(g, |mem, host| {
         let f = Frame::new(mem, sp);
         let this = f.value(8, &host.table)?;
-        let method = ops::get(host, &this, &f.str(16)?);
+        let method = ops::get(&host.realm, &this, f.str(16)?.as_bytes());
         Ok((this, method, f.values(32, &host.table)?))
     })?;
     let entries = g.host().reentries;
@@ -301,18 +291,33 @@ fn value_length(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let mut f = Frame::new(mem, sp);
         let v = f.value(8, &host.table)?;
-        let len = ops::length(host, &v).map_err(uncaught)?;
+        let len = ops::length(&host.realm, &v).map_err(|t| uncaught(&host.realm, t))?;
         f.set_i64(16, js_int64(len))
     })
 }
 
 fn value_prepare_string(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
+    let v = with_memory(g, |mem, host| Frame::new(mem, sp).value(8, &host.table))?;
+    // `String(v)`: an object's `toString` may be Go code, which can move the stack.
+    let entries = g.host().reentries;
+    let text = match v.primitive_string() {
+        Some(s) => s,
+        None => {
+            let s = ops::to_string(g, &v);
+            s.map_err(|t| uncaught(&g.host().realm, t))?
+        }
+    };
+    let sp = if g.host().reentries == entries {
+        sp
+    } else {
+        g.getsp()?
+    };
+    // TextEncoder: lone surrogates become U+FFFD.
+    let bytes = text.to_str_lossy().into_owned().into_bytes();
     with_memory(g, |mem, host| {
         let mut f = Frame::new(mem, sp);
-        let v = f.value(8, &host.table)?;
-        let bytes = v.to_js_string().into_bytes();
         let len = bytes.len();
-        let encoded = Value::Object(crate::value::Obj::bytes(bytes));
+        let encoded = Value::Object(crate::js::Obj::bytes(bytes));
         f.set_value(16, &encoded, &mut host.table)?;
         f.set_i64(24, len as i64)
     })
@@ -340,7 +345,7 @@ fn value_instance_of(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let mut f = Frame::new(mem, sp);
         let v = f.value(8, &host.table)?;
         let t = f.value(16, &host.table)?;
-        let r = ops::instance_of(&v, &t).map_err(uncaught)?;
+        let r = ops::instance_of(&host.realm, &v, &t).map_err(|t| uncaught(&host.realm, t))?;
         f.set_bool(24, r)
     })
 }
@@ -381,6 +386,6 @@ fn copy_bytes_to_js(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
 
 /// `gojs.debug(value)`: wasm_exec.js logs the value to the console.
 pub fn debug(g: &mut dyn Guest, value: i32) -> Result<(), Abort> {
-    let _ = writeln!(g.host().stdio.stdout, "{value}");
+    let _ = writeln!(g.host().stdio().stdout, "{value}");
     Ok(())
 }

@@ -9,9 +9,10 @@ use crate::convert::{from_value, to_value, JsValue};
 use crate::engine::Backend;
 use crate::error::{Abort, Error};
 use crate::guest::with_memory;
-use crate::host::{Host, ProcessInfo, Stdio};
-use crate::ops;
-use crate::value::{Obj, Throw, Value};
+use crate::host::Host;
+use crate::js::{ops, Obj, Throw, Value};
+use crate::node::ProcessInfo;
+use crate::stdio::Stdio;
 use crate::wapc::{Exchange, HostCallHandler};
 
 /// Where wasm_exec.js starts writing argv and the environment.
@@ -176,8 +177,8 @@ impl Instance {
         for (name, v) in globals {
             host.set_global(&name, to_value(&v));
         }
-        host.wapc.handler = host_call;
-        host.wapc.log = record_wapc.then(Vec::new);
+        host.wapc().handler = host_call;
+        host.wapc().log = record_wapc.then(Vec::new);
         host.deadline = timeout.map(|d| Instant::now() + d);
         Instance {
             backend,
@@ -193,20 +194,18 @@ impl Instance {
             stderr: std::mem::replace(&mut config.stderr, Box::new(std::io::sink())),
         };
         let mut host = Host::new(stdio, config.process.clone());
-        host.global
-            .set("wapc", Value::Object(crate::wapc::object()));
         let mut mounts = Vec::new();
         for (h, g, ro) in &config.mounts {
             let m = crate::fs::Mount::new(h, g, *ro)
                 .map_err(|e| Error::Io(format!("mounting {}: {e}", h.display())))?;
             mounts.push(m);
         }
-        host.fs
-            .mount_all(mounts)
+        let fs = host.fs();
+        fs.mount_all(mounts)
             .map_err(|e| Error::Io(format!("making the root directory: {e}")))?;
-        host.cwd = match &config.cwd {
+        fs.cwd = match &config.cwd {
             Some(dir) => crate::fs::sandbox::normalize(dir).1,
-            None => identity_cwd(&host.fs.mounts).unwrap_or_else(|| "/".into()),
+            None => identity_cwd(&fs.mounts).unwrap_or_else(|| "/".into()),
         };
         Ok(host)
     }
@@ -280,8 +279,7 @@ impl Instance {
             }
             Err(other) => {
                 let host = self.host();
-                let _ = host.stdio.stdout.flush();
-                let _ = host.stdio.stderr.flush();
+                host.stdio().flush();
                 self.dead = Some(other.clone());
                 Err(Error::Aborted(other))
             }
@@ -326,7 +324,7 @@ impl Instance {
             {
                 // Go did not take the timeout: wasm_exec.js warns and resumes again.
                 let _ = writeln!(
-                    self.host().stdio.stderr,
+                    self.host().stdio().stderr,
                     "scheduleTimeoutEvent: missed timeout event"
                 );
                 let r = self.backend.guest().resume();
@@ -342,7 +340,7 @@ impl Instance {
         self.check_alive()?;
         let (this, func) = {
             let host = self.host();
-            let global = Value::Object(host.global.clone());
+            let global = Value::Object(host.realm.global.clone());
             resolve_path(host, &global, name)?
         };
         if !func.as_object().is_some_and(Obj::is_function) {
@@ -372,7 +370,7 @@ impl Instance {
     fn guarded_call(&mut self, func: &Value, this: &Value, args: &[Value]) -> Result<Value, Throw> {
         let guest = self.backend.guest();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ops::call(guest, func, this, args)
+            ops::call(guest as &mut dyn crate::js::Agent, func, this, args)
         }))
         .unwrap_or_else(|payload| {
             Err(Throw::Abort(crate::imports::panic_trap(
@@ -402,13 +400,13 @@ impl Instance {
     pub fn invoke(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, Error> {
         self.check_alive()?;
         let host = self.host();
-        host.wapc.answer = None;
-        host.wapc.record(Exchange::Invoke {
+        host.wapc().answer = None;
+        host.wapc().record(Exchange::Invoke {
             operation: operation.into(),
             payload: payload.to_vec(),
         });
-        let global = Value::Object(host.global.clone());
-        let guest_call = ops::get(host, &global, "__guest_call").unwrap_or_default();
+        let global = Value::Object(host.realm.global.clone());
+        let guest_call = ops::get(&host.realm, &global, b"__guest_call").unwrap_or_default();
         if !guest_call.as_object().is_some_and(Obj::is_function) {
             return Err(Error::NotFound("__guest_call".into()));
         }
@@ -431,8 +429,8 @@ impl Instance {
         if !accepted {
             return Err(Error::UnknownOperation(operation.into()));
         }
-        let status = self.run_while(|h| h.wapc.answer.is_none())?;
-        match self.host().wapc.answer.take() {
+        let status = self.run_while(|h| h.wapc().answer.is_none())?;
+        match self.host().wapc().answer.take() {
             Some(Ok(bytes)) => Ok(bytes),
             Some(Err(msg)) => Err(Error::GuestError(msg)),
             None => match status {
@@ -445,7 +443,7 @@ impl Instance {
     /// The waPC exchanges recorded since the last call (with [`Config::record_wapc`]).
     pub fn take_wapc_log(&mut self) -> Vec<Exchange> {
         self.host()
-            .wapc
+            .wapc()
             .log
             .as_mut()
             .map(std::mem::take)
@@ -476,7 +474,8 @@ fn resolve_path(host: &mut Host, global: &Value, name: &str) -> Result<(Value, V
             return Err(Error::NotFound(name.into()));
         }
         this = cur.clone();
-        cur = ops::get(host, &cur, part).map_err(|_| Error::NotFound(name.into()))?;
+        cur = ops::get(&host.realm, &cur, part.as_bytes())
+            .map_err(|_| Error::NotFound(name.into()))?;
     }
     if let Value::Undefined = cur {
         return Err(Error::NotFound(name.into()));

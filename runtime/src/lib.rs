@@ -15,9 +15,11 @@
 //! # Ok::<(), wasmexec::Error>(())
 //! ```
 //!
-//! Layout: [`abi`] decodes arguments at Go's stack pointer; [`table`] is the value table;
-//! `value`, `ops`, `builtins`, `json`, `fs` make the JS world; `imports` is the `gojs` module;
-//! [`instance`] is the event loop and host API; `engine` holds one thin backend per engine.
+//! Layout, bottom up: `js` is the JS world (values, operations, built-ins; it knows nothing of
+//! guests or engines); [`table`] is Go's value table and [`abi`] decodes arguments at Go's
+//! stack pointer; `fs`, `node` (`process`, `path`, `console`) and `wapc` are the objects the
+//! host installs into the world; `imports` is the `gojs` module; [`instance`] is the event
+//! loop and host API; `engine` holds one thin backend per engine.
 
 #![deny(missing_docs)]
 // A build without any engine compiles (every `Runtime::new` then reports the engine as
@@ -28,7 +30,7 @@
 )]
 
 pub mod abi;
-mod builtins;
+mod abort;
 mod cache;
 mod convert;
 mod engine;
@@ -38,11 +40,10 @@ mod guest;
 mod host;
 mod imports;
 pub mod instance;
-mod jsnum;
-mod json;
-mod ops;
+mod js;
+mod node;
+mod stdio;
 pub mod table;
-mod value;
 mod wapc;
 
 use std::collections::HashMap;

@@ -6,9 +6,8 @@
 //! the id last-in-first-out once it reaches zero.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
-use crate::value::{Obj, Value};
+use crate::js::{JsStr, Obj, Value};
 
 /// Predefined ids, laid out as Go's `syscall/js` expects.
 pub mod ids {
@@ -36,7 +35,7 @@ enum Key {
     Zero,
     Null,
     Bool(bool),
-    String(Rc<str>),
+    String(JsStr),
     Object(usize),
 }
 

@@ -5,9 +5,8 @@
 //! `Uint8Array`s, returning `[response | null, error | null]`); the guest publishes
 //! `__guest_call(operation, payload) -> bool` and answers asynchronously.
 
-use crate::builtins::native;
-use crate::ops;
-use crate::value::{Obj, Value};
+use crate::js::native::native;
+use crate::js::{ops, Agent, Obj, Realm, Value};
 
 /// Answers the guest's host calls: `(binding, namespace, operation, payload)` to the response
 /// bytes or an error message.
@@ -62,21 +61,37 @@ impl Wapc {
     }
 }
 
+/// Installs the `wapc` global and its state.
+pub fn install(realm: &mut Realm) {
+    realm.insert_slot(Wapc::default());
+    realm.define_global("wapc", Value::Object(object()));
+}
+
+fn state(agent: &mut dyn Agent) -> &mut Wapc {
+    agent
+        .realm()
+        .slot::<Wapc>()
+        .expect("wapc::install keeps the waPC state")
+}
+
 fn bytes_of(v: &Value) -> Vec<u8> {
     match ops::typed(v) {
         Some(t) => t.with(|b| b.to_vec()),
-        None => v.to_js_string().into_bytes(),
+        None => v
+            .primitive_string()
+            .map(|s| s.to_str_lossy().into_owned().into_bytes())
+            .unwrap_or_default(),
     }
 }
 
 /// The `wapc` global object.
-pub fn object() -> Obj {
+fn object() -> Obj {
     let w = Obj::plain();
     w.set(
         "__guest_response",
         native(|g, _, args| {
             let payload = bytes_of(&args.first().cloned().unwrap_or_default());
-            let wapc = &mut g.host().wapc;
+            let wapc = state(g);
             wapc.record(Exchange::GuestResponse(payload.clone()));
             wapc.answer = Some(Ok(payload));
             Ok(Value::Undefined)
@@ -88,7 +103,7 @@ pub fn object() -> Obj {
             let msg =
                 String::from_utf8_lossy(&bytes_of(&args.first().cloned().unwrap_or_default()))
                     .into_owned();
-            let wapc = &mut g.host().wapc;
+            let wapc = state(g);
             wapc.record(Exchange::GuestError(msg.clone()));
             wapc.answer = Some(Err(msg));
             Ok(Value::Undefined)
@@ -103,7 +118,7 @@ pub fn object() -> Obj {
             };
             let (binding, namespace, operation) = (text(0), text(1), text(2));
             let payload = bytes_of(&args.get(3).cloned().unwrap_or_default());
-            let wapc = &mut g.host().wapc;
+            let wapc = state(g);
             let result = match &mut wapc.handler {
                 Some(h) => h(&binding, &namespace, &operation, &payload),
                 None => Err(format!(

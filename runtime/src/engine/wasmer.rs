@@ -168,6 +168,21 @@ impl<S: EnvLike> G<S> {
     }
 }
 
+impl<S: EnvLike> crate::js::Agent for G<S> {
+    fn realm_any(&mut self) -> &mut dyn std::any::Any {
+        &mut self.host().realm
+    }
+
+    fn call_foreign(
+        &mut self,
+        id: u32,
+        this: &crate::js::Value,
+        args: &[crate::js::Value],
+    ) -> crate::js::JsResult {
+        crate::guest::call_go(self, id, this, args)
+    }
+}
+
 impl<S: EnvLike> Guest for G<S> {
     fn host(&mut self) -> &mut Host {
         &mut self.0.ctx().host

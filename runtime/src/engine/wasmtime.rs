@@ -74,6 +74,21 @@ impl<S: StoreLike> G<S> {
     }
 }
 
+impl<S: StoreLike> crate::js::Agent for G<S> {
+    fn realm_any(&mut self) -> &mut dyn std::any::Any {
+        &mut self.host().realm
+    }
+
+    fn call_foreign(
+        &mut self,
+        id: u32,
+        this: &crate::js::Value,
+        args: &[crate::js::Value],
+    ) -> crate::js::JsResult {
+        crate::guest::call_go(self, id, this, args)
+    }
+}
+
 impl<S: StoreLike> Guest for G<S> {
     fn host(&mut self) -> &mut Host {
         &mut self.0.ctx().host

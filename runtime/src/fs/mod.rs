@@ -13,11 +13,10 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
 use rustix::io::Errno;
 
-use crate::builtins::native;
-use crate::guest::Guest;
-use crate::host::Host;
-use crate::ops::{self, errno};
-use crate::value::{JsResult, Obj, Throw, Value};
+use crate::js::native::{arg, native};
+use crate::js::ops;
+use crate::js::{Agent, ErrorType, JsResult, Obj, Realm, Throw, TypedArray, Value};
+use crate::stdio::Stdio;
 
 pub use sandbox::Mount;
 
@@ -40,14 +39,54 @@ pub const CONSTANTS: [(&str, f64); 12] = [
 /// Flags that open for writing or change the file.
 const WRITE_FLAGS: u32 = 1 | 2 | 64 | 512 | 1024;
 
-/// Mounts and open files of one guest.
-#[derive(Default)]
+/// Mounts, open files and the working directory of one guest.
 pub struct FsState {
     /// Host directories the guest can see.
     pub mounts: Vec<Mount>,
     files: HashMap<i32, OpenFile>,
     /// The directories above the mount points, when no mount covers `/`.
     skeleton: Option<sandbox::Skeleton>,
+    /// The working directory `process.cwd()` reports, a normalised guest path.
+    pub cwd: String,
+}
+
+impl Default for FsState {
+    fn default() -> Self {
+        FsState {
+            mounts: Vec::new(),
+            files: HashMap::new(),
+            skeleton: None,
+            cwd: "/".into(),
+        }
+    }
+}
+
+/// Installs the `fs` object and its (empty) state; mounts come with [`FsState::mount_all`].
+pub fn install(realm: &mut Realm) {
+    realm.insert_slot(FsState::default());
+    realm.define_global("fs", Value::Object(object()));
+}
+
+/// The file-system state of the realm `agent` runs in.
+pub fn state(agent: &mut dyn Agent) -> &mut FsState {
+    agent
+        .realm()
+        .slot::<FsState>()
+        .expect("fs::install keeps the file-system state")
+}
+
+fn stdio(agent: &mut dyn Agent) -> &mut Stdio {
+    agent
+        .realm()
+        .slot::<Stdio>()
+        .expect("the host keeps the standard streams")
+}
+
+/// Throws a new `Error` with a Node-style `code` (what Go's `mapJSError` reads).
+pub fn errno<T>(code: &str, msg: &str) -> JsResult<T> {
+    let e = Obj::error(ErrorType::Error, &format!("{code}: {msg}"));
+    e.set("code", Value::from(code));
+    Err(Throw::Value(Value::Object(e)))
 }
 
 impl FsState {
@@ -70,17 +109,9 @@ struct OpenFile {
     readonly: bool,
 }
 
-fn arg(args: &[Value], i: usize) -> Value {
-    args.get(i).cloned().unwrap_or_default()
-}
-
 /// Calls the trailing callback with `(null, value)` or `(error)`.
-fn complete(g: &mut dyn Guest, args: &[Value], result: JsResult) -> JsResult {
-    let Some(cb) = args
-        .last()
-        .filter(|v| v.as_object().is_some_and(Obj::is_function))
-        .cloned()
-    else {
+fn complete(g: &mut dyn Agent, args: &[Value], result: JsResult) -> JsResult {
+    let Some(cb) = args.last().filter(|v| v.is_function()).cloned() else {
         return ops::type_error("fs: the callback argument must be a function");
     };
     match result {
@@ -113,29 +144,37 @@ fn fail<T>(e: Errno, syscall: &str, path: &str) -> JsResult<T> {
 /// The absolute guest path for a path argument: relative ones are taken from the working
 /// directory. No lexical clean-up: `..` and a trailing slash mean what the kernel makes of
 /// them (see `sandbox::resolve`).
-fn guest_path(host: &Host, v: &Value) -> String {
-    let raw = v.to_js_string();
+/// The text of a path or link target argument (strings are what Go passes).
+fn guest_text(v: &Value) -> String {
+    match v.primitive_string() {
+        Some(s) => s.to_string(),
+        None => "[object Object]".into(),
+    }
+}
+
+fn guest_path(fs: &FsState, v: &Value) -> String {
+    let raw = guest_text(v);
     if raw.starts_with('/') {
         raw
     } else {
-        format!("{}/{raw}", host.cwd)
+        format!("{}/{raw}", fs.cwd)
     }
 }
 
 /// Resolves `path` in the guest's mounts.
-fn locate(host: &Host, path: &str, follow: bool, syscall: &str) -> JsResult<sandbox::Resolved> {
-    sandbox::resolve(&host.fs.mounts, path, follow).or_else(|e| fail(e, syscall, path))
+fn locate(fs: &FsState, path: &str, follow: bool, syscall: &str) -> JsResult<sandbox::Resolved> {
+    sandbox::resolve(&fs.mounts, path, follow).or_else(|e| fail(e, syscall, path))
 }
 
 /// Is the resolved file on a read-only mount?
-fn readonly(host: &Host, r: &sandbox::Resolved) -> bool {
-    host.fs.mounts[r.mount].readonly
+fn readonly(fs: &FsState, r: &sandbox::Resolved) -> bool {
+    fs.mounts[r.mount].readonly
 }
 
 /// Is the directory holding the resolved name on a read-only mount? (For operations on the
 /// name itself; it differs from [`readonly`] only for a mount point.)
-fn parent_readonly(host: &Host, r: &sandbox::Resolved) -> bool {
-    host.fs.mounts[r.parent_mount].readonly
+fn parent_readonly(fs: &FsState, r: &sandbox::Resolved) -> bool {
+    fs.mounts[r.parent_mount].readonly
 }
 
 /// Does the resolved name exist (without following a final symlink)?
@@ -143,25 +182,21 @@ fn exists(r: &sandbox::Resolved) -> bool {
     rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW).is_ok()
 }
 
-fn file<'a>(host: &'a Host, fd: f64, syscall: &str) -> JsResult<&'a OpenFile> {
-    match host.fs.files.get(&(fd as i32)) {
+fn file<'a>(fs: &'a FsState, fd: f64, syscall: &str) -> JsResult<&'a OpenFile> {
+    match fs.files.get(&(fd as i32)) {
         Some(f) => Ok(f),
         None => fail(Errno::BADF, syscall, ""),
     }
 }
 
-fn write_fd(host: &mut Host, fd: f64, bytes: &[u8], position: Option<u64>) -> JsResult<usize> {
-    let out = match fd as i64 {
-        1 => &mut host.stdio.stdout,
-        2 => &mut host.stdio.stderr,
-        _ => {
-            let f = file(host, fd, "write")?;
-            let r = match position {
-                Some(p) => rustix::io::pwrite(&f.fd, bytes, p),
-                None => rustix::io::write(&f.fd, bytes),
-            };
-            return r.or_else(|e| fail(e, "write", ""));
-        }
+fn write_fd(g: &mut dyn Agent, fd: f64, bytes: &[u8], position: Option<u64>) -> JsResult<usize> {
+    let Some(out) = stdio(g).out(fd as i64) else {
+        let f = file(state(g), fd, "write")?;
+        let r = match position {
+            Some(p) => rustix::io::pwrite(&f.fd, bytes, p),
+            None => rustix::io::write(&f.fd, bytes),
+        };
+        return r.or_else(|e| fail(e, "write", ""));
     };
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(bytes.len()),
@@ -170,7 +205,7 @@ fn write_fd(host: &mut Host, fd: f64, bytes: &[u8], position: Option<u64>) -> Js
 }
 
 /// `(buffer, offset, length)` arguments at `i`, checked against the buffer.
-fn region(args: &[Value], i: usize) -> JsResult<(crate::value::TypedArray, usize, usize)> {
+fn region(args: &[Value], i: usize) -> JsResult<(TypedArray, usize, usize)> {
     let Some(buf) = ops::typed(&arg(args, i)) else {
         return ops::type_error("fs: the buffer argument must be a typed array");
     };
@@ -183,10 +218,7 @@ fn region(args: &[Value], i: usize) -> JsResult<(crate::value::TypedArray, usize
         v => v.to_number(),
     };
     if !(offset >= 0.0 && length >= 0.0 && offset + length <= buf.byte_len() as f64) {
-        return Err(Throw::Value(Value::Object(Obj::error(
-            "RangeError",
-            "The value of \"length\" is out of range.",
-        ))));
+        return ops::range_error("The value of \"length\" is out of range.");
     }
     Ok((buf, offset as usize, length as usize))
 }
@@ -198,28 +230,28 @@ fn position(v: Value) -> Option<u64> {
     }
 }
 
-fn do_write(g: &mut dyn Guest, args: &[Value]) -> JsResult<usize> {
+fn do_write(g: &mut dyn Agent, args: &[Value]) -> JsResult<usize> {
     let fd = arg(args, 0).to_number();
     let (buf, offset, length) = region(args, 1)?;
     let bytes = buf.with(|b| b[offset..offset + length].to_vec());
-    write_fd(g.host(), fd, &bytes, position(arg(args, 4)))
+    write_fd(g, fd, &bytes, position(arg(args, 4)))
 }
 
-fn do_read(g: &mut dyn Guest, args: &[Value]) -> JsResult<usize> {
+fn do_read(g: &mut dyn Agent, args: &[Value]) -> JsResult<usize> {
     let fd = arg(args, 0).to_number();
     let (buf, offset, length) = region(args, 1)?;
     let mut tmp = vec![0u8; length];
-    let host = g.host();
     let n = if fd == 0.0 {
+        let stdin = &mut stdio(g).stdin;
         loop {
-            match host.stdio.stdin.read(&mut tmp) {
+            match stdin.read(&mut tmp) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return errno("EIO", &e.to_string()),
             }
         }
     } else {
-        let f = file(host, fd, "read")?;
+        let f = file(state(g), fd, "read")?;
         let r = match position(arg(args, 4)) {
             Some(p) => rustix::io::pread(&f.fd, &mut tmp[..], p),
             None => rustix::io::read(&f.fd, &mut tmp[..]),
@@ -272,8 +304,8 @@ pub fn stats(st: &rustix::fs::Stat) -> Value {
 }
 
 /// Fails unless `path` is a directory the guest can reach (for `process.chdir`).
-pub fn check_dir(host: &Host, path: &str) -> JsResult<()> {
-    let r = locate(host, path, true, "chdir")?;
+pub fn check_dir(fs: &FsState, path: &str) -> JsResult<()> {
+    let r = locate(fs, path, true, "chdir")?;
     match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
             // chdir(2) needs search permission, checked as the effective (fs) user.
@@ -318,8 +350,8 @@ fn timespec(secs: f64) -> Timespec {
 }
 
 /// Runs one path operation.
-fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
-    let path = guest_path(host, &arg(args, 0));
+fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
+    let path = guest_path(fs, &arg(args, 0));
     let p = path.as_str();
     let num = |i: usize| arg(args, i).to_number();
     let e = |err: Errno| throw(err, name, p);
@@ -328,8 +360,8 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             let flags = num(1) as u32;
             // O_CREAT|O_EXCL never follows a final symlink: it must fail with EEXIST.
             let exclusive = flags & (64 | 128) == 64 | 128;
-            let r = locate(host, p, !exclusive, name)?;
-            let readonly = readonly(host, &r);
+            let r = locate(fs, p, !exclusive, name)?;
+            let readonly = readonly(fs, &r);
             let mut flags = flags;
             if readonly && flags & WRITE_FLAGS != 0 {
                 // What a read-only file system answers, in the kernel's order: an existing
@@ -349,21 +381,21 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             match rustix::fs::openat(&r.dir, r.name.as_str(), oflags, mode) {
                 Ok(fd) => {
                     let raw = fd.as_raw_fd();
-                    host.fs.files.insert(raw, OpenFile { fd, readonly });
+                    fs.files.insert(raw, OpenFile { fd, readonly });
                     Ok(Value::Number(raw as f64))
                 }
                 Err(err) => Err(e(err)),
             }
         }
         "stat" | "lstat" => {
-            let r = locate(host, p, name == "stat", name)?;
+            let r = locate(fs, p, name == "stat", name)?;
             match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
                 Ok(st) => Ok(stats(&st)),
                 Err(err) => Err(e(err)),
             }
         }
         "readdir" => {
-            let r = locate(host, p, true, name)?;
+            let r = locate(fs, p, true, name)?;
             let dir = rustix::fs::openat(
                 &r.dir,
                 r.name.as_str(),
@@ -386,11 +418,11 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
             )))
         }
         "mkdir" => {
-            let r = locate(host, p, false, name)?;
-            if r.mount_point || parent_readonly(host, &r) && exists(&r) {
+            let r = locate(fs, p, false, name)?;
+            if r.mount_point || parent_readonly(fs, &r) && exists(&r) {
                 return Err(e(Errno::EXIST));
             }
-            if parent_readonly(host, &r) {
+            if parent_readonly(fs, &r) {
                 return Err(e(Errno::ROFS));
             }
             let mode = Mode::from_raw_mode(num(1) as u32 & 0o7777);
@@ -399,8 +431,8 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
                 .map_err(e)
         }
         "rmdir" | "unlink" => {
-            let r = locate(host, p, false, name)?;
-            if parent_readonly(host, &r) {
+            let r = locate(fs, p, false, name)?;
+            if parent_readonly(fs, &r) {
                 return Err(e(Errno::ROFS));
             }
             if r.mount_point {
@@ -420,14 +452,14 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
                 .map_err(e)
         }
         "rename" | "link" => {
-            let to = guest_path(host, &arg(args, 1));
-            let from = locate(host, p, false, name)?;
-            let dest = locate(host, &to, false, name)?;
+            let to = guest_path(fs, &arg(args, 1));
+            let from = locate(fs, p, false, name)?;
+            let dest = locate(fs, &to, false, name)?;
             // The kernel's order: different mounts, read-only, then busy mount points.
             if from.parent_mount != dest.parent_mount {
                 return Err(e(Errno::XDEV));
             }
-            if parent_readonly(host, &from) {
+            if parent_readonly(fs, &from) {
                 return Err(e(Errno::ROFS));
             }
             if name == "rename" && (from.mount_point || dest.mount_point) {
@@ -448,13 +480,13 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         }
         "symlink" => {
             // symlink(target, path): the target is stored as given and checked when used.
-            let target = arg(args, 0).to_js_string();
-            let link = guest_path(host, &arg(args, 1));
-            let r = locate(host, &link, false, name)?;
-            if r.mount_point || parent_readonly(host, &r) && exists(&r) {
+            let target = guest_text(&arg(args, 0));
+            let link = guest_path(fs, &arg(args, 1));
+            let r = locate(fs, &link, false, name)?;
+            if r.mount_point || parent_readonly(fs, &r) && exists(&r) {
                 return fail(Errno::EXIST, name, &link);
             }
-            if parent_readonly(host, &r) {
+            if parent_readonly(fs, &r) {
                 return fail(Errno::ROFS, name, &link);
             }
             rustix::fs::symlinkat(target.as_str(), &r.dir, r.name.as_str())
@@ -462,14 +494,14 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
                 .or_else(|err| fail(err, name, &link))
         }
         "readlink" => {
-            let r = locate(host, p, false, name)?;
+            let r = locate(fs, p, false, name)?;
             rustix::fs::readlinkat(&r.dir, r.name.as_str(), Vec::new())
                 .map(|t| Value::from(t.to_string_lossy().into_owned()))
                 .map_err(e)
         }
         "truncate" => {
-            let r = locate(host, p, true, name)?;
-            if readonly(host, &r) {
+            let r = locate(fs, p, true, name)?;
+            if readonly(fs, &r) {
                 // The file must exist before the file system is asked.
                 return Err(e(if exists(&r) {
                     Errno::ROFS
@@ -489,9 +521,9 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
                 .map_err(e)
         }
         "chmod" | "chown" | "lchown" | "utimes" => {
-            let r = locate(host, p, name != "lchown", name)?;
+            let r = locate(fs, p, name != "lchown", name)?;
             let pinned = pin(&r).map_err(e)?;
-            if readonly(host, &r) {
+            if readonly(fs, &r) {
                 return Err(e(Errno::ROFS));
             }
             let through = sandbox::proc_path(&pinned);
@@ -520,7 +552,7 @@ fn path_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
 }
 
 /// Runs one file-descriptor operation.
-fn fd_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
+fn fd_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
     let fd = arg(args, 0).to_number();
     let num = |i: usize| arg(args, i).to_number();
     if (0.0..=2.0).contains(&fd) {
@@ -541,12 +573,12 @@ fn fd_op(host: &mut Host, name: &str, args: &[Value]) -> JsResult {
         };
     }
     if name == "close" {
-        return match host.fs.files.remove(&(fd as i32)) {
+        return match fs.files.remove(&(fd as i32)) {
             Some(_) => Ok(Value::Undefined),
             None => fail(Errno::BADF, name, ""),
         };
     }
-    let f = file(host, fd, name)?;
+    let f = file(fs, fd, name)?;
     // (ftruncate needs no check: files on read-only mounts are only ever open for reading,
     // and the kernel refuses that with EINVAL, as Node reports it.)
     if f.readonly && matches!(name, "fchmod" | "fchown") {
@@ -576,7 +608,7 @@ pub fn object() -> Obj {
     }
     fs.set("constants", Value::Object(constants));
     // Each transfer exists in a synchronous form and a callback form.
-    type Transfer = fn(&mut dyn Guest, &[Value]) -> JsResult<usize>;
+    type Transfer = fn(&mut dyn Agent, &[Value]) -> JsResult<usize>;
     for (name, transfer) in [("write", do_write as Transfer), ("read", do_read)] {
         fs.set(
             &format!("{name}Sync"),
@@ -590,7 +622,7 @@ pub fn object() -> Obj {
             }),
         );
     }
-    type Op = fn(&mut Host, &str, &[Value]) -> JsResult;
+    type Op = fn(&mut FsState, &str, &[Value]) -> JsResult;
     let fd_ops = ["fstat", "fsync", "close", "fchmod", "fchown", "ftruncate"];
     let path_ops = [
         "open", "stat", "lstat", "readdir", "mkdir", "rmdir", "unlink", "rename", "truncate",
@@ -601,7 +633,7 @@ pub fn object() -> Obj {
             fs.set(
                 name,
                 native(move |g, _, args| {
-                    let r = op(g.host(), name, args);
+                    let r = op(state(g), name, args);
                     complete(g, args, r)
                 }),
             );

@@ -2,46 +2,44 @@
 
 use std::fmt::Write as _;
 
-use crate::builtins::{native, own_keys};
-use crate::guest::Guest;
-use crate::ops;
-use crate::value::{JsResult, Kind, Obj, Throw, Value};
+use crate::js::native::{define_methods, Method};
+use crate::js::ops;
+use crate::js::realm::Realm;
+use crate::js::value::{Agent, ErrorType, JsResult, Kind, Obj, Throw, Value};
 
-/// The `JSON` object.
-pub fn object() -> Obj {
+const METHODS: &[Method] = &[("stringify", stringify), ("parse", parse)];
+
+pub fn install(realm: &mut Realm) {
     let json = Obj::plain();
-    json.set(
-        "stringify",
-        native(|g, _, args| {
-            let v = args.first().cloned().unwrap_or_default();
-            let indent = match args.get(2) {
-                Some(Value::Number(n)) if *n >= 1.0 => " ".repeat((*n as usize).min(10)),
-                Some(Value::String(s)) => s.chars().take(10).collect(),
-                _ => String::new(),
-            };
-            let mut out = String::new();
-            let mut stack = Vec::new();
-            Ok(if write_value(g, &v, &indent, 0, &mut out, &mut stack)? {
-                Value::from(out)
-            } else {
-                Value::Undefined
-            })
-        }),
-    );
-    json.set(
-        "parse",
-        native(|_, _, args| {
-            let text = args.first().cloned().unwrap_or_default().to_js_string();
-            match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(v) => Ok(from_json(&v)),
-                Err(e) => Err(Throw::Value(Value::Object(Obj::error(
-                    "SyntaxError",
-                    &format!("{e} in JSON"),
-                )))),
-            }
-        }),
-    );
-    json
+    define_methods(&json, METHODS);
+    realm.define_builtin("JSON", Value::Object(json));
+}
+
+fn stringify(g: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
+    let v = args.first().cloned().unwrap_or_default();
+    let indent = match args.get(2) {
+        Some(Value::Number(n)) if *n >= 1.0 => " ".repeat((*n as usize).min(10)),
+        Some(Value::String(s)) => s.to_str_lossy().chars().take(10).collect(),
+        _ => String::new(),
+    };
+    let mut out = String::new();
+    let mut stack = Vec::new();
+    Ok(if write_value(g, &v, &indent, 0, &mut out, &mut stack)? {
+        Value::from(out)
+    } else {
+        Value::Undefined
+    })
+}
+
+fn parse(g: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
+    let text = ops::to_string(g, &args.first().cloned().unwrap_or_default())?;
+    match serde_json::from_str::<serde_json::Value>(&text.to_str_lossy()) {
+        Ok(v) => Ok(from_json(&v)),
+        Err(e) => Err(Throw::Value(Value::Object(Obj::error(
+            ErrorType::SyntaxError,
+            &format!("{e} in JSON"),
+        )))),
+    }
 }
 
 fn from_json(v: &serde_json::Value) -> Value {
@@ -86,7 +84,7 @@ pub fn quote(s: &str, out: &mut String) {
 
 /// Writes `v`; returns false when the value is omitted (undefined, functions).
 fn write_value(
-    g: &mut dyn Guest,
+    g: &mut dyn Agent,
     v: &Value,
     indent: &str,
     depth: usize,
@@ -97,9 +95,9 @@ fn write_value(
         Value::Undefined => return Ok(false),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) if n.is_finite() => out.push_str(&crate::jsnum::format(*n)),
+        Value::Number(n) if n.is_finite() => out.push_str(&crate::js::number::format(*n)),
         Value::Number(_) => out.push_str("null"),
-        Value::String(s) => quote(s, out),
+        Value::String(s) => quote(&s.to_str_lossy(), out),
         Value::Object(o) => {
             enum Shape {
                 Function,
@@ -126,12 +124,13 @@ fn write_value(
                 Shape::Function => return Ok(false),
                 Shape::Date(t) => {
                     let d = Value::Object(o.clone());
-                    let iso = ops::get(g.host(), &d, "toISOString")?;
+                    let iso = ops::get(g.realm(), &d, b"toISOString")?;
                     if t.is_nan() {
                         out.push_str("null");
                     } else {
                         let s = ops::call(g, &iso, &d, &[])?;
-                        quote(&s.to_js_string(), out);
+                        let s = ops::to_string(g, &s)?;
+                        quote(&s.to_str_lossy(), out);
                     }
                 }
                 Shape::Array(items) => {
@@ -156,14 +155,14 @@ fn write_value(
                     stack.push(o.addr());
                     out.push('{');
                     let mut first = true;
-                    for k in own_keys(v) {
-                        let item = ops::get(g.host(), v, &k)?;
+                    for k in ops::own_keys(v) {
+                        let item = ops::get(g.realm(), v, k.as_bytes())?;
                         let mark = out.len();
                         if !first {
                             out.push(',');
                         }
                         newline(out, depth + 1);
-                        quote(&k, out);
+                        quote(&k.to_str_lossy(), out);
                         out.push(':');
                         if !indent.is_empty() {
                             out.push(' ');

@@ -1,0 +1,31 @@
+//! The guest's standard streams. They live in the realm (see [`crate::js::Realm::slot`]), so
+//! `fs`, `console` and `runtime.wasmWrite` reach the same ones.
+
+use std::io::{Read, Write};
+
+/// Where the guest's standard streams go.
+pub struct Stdio {
+    /// Standard input.
+    pub stdin: Box<dyn Read>,
+    /// Standard output.
+    pub stdout: Box<dyn Write>,
+    /// Standard error.
+    pub stderr: Box<dyn Write>,
+}
+
+impl Stdio {
+    /// The stream for fd 1 or 2.
+    pub fn out(&mut self, fd: i64) -> Option<&mut Box<dyn Write>> {
+        match fd {
+            1 => Some(&mut self.stdout),
+            2 => Some(&mut self.stderr),
+            _ => None,
+        }
+    }
+
+    /// Flushes stdout and stderr (errors are the guest's business, as in Node).
+    pub fn flush(&mut self) {
+        let _ = self.stdout.flush();
+        let _ = self.stderr.flush();
+    }
+}
