@@ -59,7 +59,7 @@ pub use wapc::Exchange;
 /// An engine plus a cache of the modules it compiled. Cheap to share between threads.
 pub struct Runtime {
     kind: EngineKind,
-    engine: Arc<engine::Engine>,
+    engine: Arc<dyn engine::EngineImpl>,
     modules: Mutex<HashMap<String, Module>>,
     cache_dir: Option<PathBuf>,
     cache_limit: u64,
@@ -96,7 +96,7 @@ impl Runtime {
     pub fn with_settings(kind: EngineKind, settings: Settings) -> Result<Runtime, Error> {
         Ok(Runtime {
             kind,
-            engine: Arc::new(engine::Engine::new(kind, &settings)?),
+            engine: Arc::from(engine::new(kind, &settings)?),
             modules: Mutex::new(HashMap::new()),
             cache_dir: None,
             cache_limit: cache::DEFAULT_LIMIT,
@@ -142,7 +142,7 @@ impl Runtime {
             return Ok(m.clone());
         }
         let compiled = self.compile_cached(wasm, &hash)?;
-        let shape = compiled.shape();
+        let shape = self.engine.shape(&compiled);
         engine::check_shape(&shape)?;
         let module = Module {
             compiled,

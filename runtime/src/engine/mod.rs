@@ -1,13 +1,17 @@
-//! Engine backends: thin glue that links the `gojs` imports, exposes linear memory, and calls
-//! `run`, `resume` and `getsp`. Each is behind a cargo feature.
+//! Engine backends: each maps one engine's types onto the shared [`glue`] (linking the `gojs`
+//! imports, exposing linear memory, calling `run`, `resume` and `getsp`) and implements
+//! [`EngineImpl`]. Each is behind a cargo feature.
 
+use std::any::Any;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::error::{Abort, Error};
 use crate::guest::Guest;
 use crate::host::Host;
 
+pub mod glue;
 #[cfg(feature = "wasmer")]
 pub mod wasmer;
 #[cfg(feature = "wasmi")]
@@ -81,25 +85,52 @@ pub(crate) trait Backend {
     fn start(&mut self, argc: i32, argv: i32) -> Result<(), Abort>;
 }
 
-/// A compiled module of one engine.
-#[derive(Clone)]
-pub(crate) enum Compiled {
-    #[cfg(feature = "wasmtime")]
-    Wasmtime(::wasmtime::Module),
-    #[cfg(feature = "wasmer")]
-    Wasmer(::wasmer::Module),
-    #[cfg(feature = "wasmi")]
-    Wasmi(::wasmi::Module),
+/// A compiled module of one engine (each backend downcasts to its own module type).
+pub(crate) type Compiled = Arc<dyn Any + Send + Sync>;
+
+/// What the core asks of an engine.
+pub(crate) trait EngineImpl: Send + Sync {
+    /// Compiles (or validates) a module.
+    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error>;
+    /// The imports and exports of a module it compiled.
+    fn shape(&self, m: &Compiled) -> ModuleShape;
+    /// Can it serialise compiled code?
+    fn caches_code(&self) -> bool {
+        true
+    }
+    /// Serialised compiled code, for engines that can reload it.
+    fn serialize(&self, _m: &Compiled) -> Option<Vec<u8>> {
+        None
+    }
+    /// Reloads serialised compiled code; `None` if it is not usable.
+    fn deserialize(&self, _bytes: &[u8]) -> Option<Compiled> {
+        None
+    }
+    /// A string that changes whenever compiled code would: engine and version.
+    fn identity(&self) -> String;
+    /// Instantiates with the `gojs` imports linked; with `timeout`, the host's deadline
+    /// interrupts running code.
+    fn instantiate(
+        &self,
+        m: &Compiled,
+        host: Host,
+        timeout: bool,
+    ) -> Result<Box<dyn Backend>, Error>;
 }
 
-/// An engine with its settings.
-pub(crate) enum Engine {
-    #[cfg(feature = "wasmtime")]
-    Wasmtime(self::wasmtime::Engine),
-    #[cfg(feature = "wasmer")]
-    Wasmer(self::wasmer::Engine),
-    #[cfg(feature = "wasmi")]
-    Wasmi(self::wasmi::Engine),
+/// An engine of `kind` with `settings`.
+pub(crate) fn new(kind: EngineKind, settings: &Settings) -> Result<Box<dyn EngineImpl>, Error> {
+    let _ = settings; // unused in a build without engines
+    match kind {
+        #[cfg(feature = "wasmtime")]
+        EngineKind::Wasmtime => Ok(Box::new(self::wasmtime::Engine::new(settings)?)),
+        #[cfg(feature = "wasmer")]
+        EngineKind::Wasmer => Ok(Box::new(self::wasmer::Engine::new(settings)?)),
+        #[cfg(feature = "wasmi")]
+        EngineKind::Wasmi => Ok(Box::new(self::wasmi::Engine::new(settings)?)),
+        #[allow(unreachable_patterns)]
+        other => Err(Error::EngineUnavailable(other.name().into())),
+    }
 }
 
 /// Engine settings that change compiled code (part of the cache key).
@@ -118,105 +149,6 @@ impl Default for Settings {
     }
 }
 
-impl Engine {
-    pub fn new(kind: EngineKind, settings: &Settings) -> Result<Engine, Error> {
-        let _ = settings;
-        match kind {
-            #[cfg(feature = "wasmtime")]
-            EngineKind::Wasmtime => Ok(Engine::Wasmtime(self::wasmtime::Engine::new(settings)?)),
-            #[cfg(feature = "wasmer")]
-            EngineKind::Wasmer => Ok(Engine::Wasmer(self::wasmer::Engine::new(settings)?)),
-            #[cfg(feature = "wasmi")]
-            EngineKind::Wasmi => Ok(Engine::Wasmi(self::wasmi::Engine::new(settings)?)),
-            #[allow(unreachable_patterns)]
-            other => Err(Error::EngineUnavailable(other.name().into())),
-        }
-    }
-
-    /// Compiles (validates) a module.
-    pub fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
-        match self {
-            #[cfg(feature = "wasmtime")]
-            Engine::Wasmtime(e) => e.compile(wasm).map(Compiled::Wasmtime),
-            #[cfg(feature = "wasmer")]
-            Engine::Wasmer(e) => e.compile(wasm).map(Compiled::Wasmer),
-            #[cfg(feature = "wasmi")]
-            Engine::Wasmi(e) => e.compile(wasm).map(Compiled::Wasmi),
-            // Only reachable in a build without engines, where `Engine` is uninhabited.
-            #[allow(unreachable_patterns)]
-            _ => unreachable!("no engine compiled in"),
-        }
-    }
-
-    /// Serialised compiled code, for engines that can reload it.
-    pub fn serialize(&self, m: &Compiled) -> Option<Vec<u8>> {
-        match (self, m) {
-            #[cfg(feature = "wasmtime")]
-            (Engine::Wasmtime(_), Compiled::Wasmtime(m)) => m.serialize().ok(),
-            #[cfg(feature = "wasmer")]
-            (Engine::Wasmer(_), Compiled::Wasmer(m)) => m.serialize().ok().map(|b| b.to_vec()),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        }
-    }
-
-    /// Reloads serialised compiled code; `None` if it is not usable.
-    pub fn deserialize(&self, bytes: &[u8]) -> Option<Compiled> {
-        let _ = bytes; // unused when only wasmi (which caches nothing) is compiled in
-        match self {
-            #[cfg(feature = "wasmtime")]
-            Engine::Wasmtime(e) => e.deserialize(bytes).map(Compiled::Wasmtime),
-            #[cfg(feature = "wasmer")]
-            Engine::Wasmer(e) => e.deserialize(bytes).map(Compiled::Wasmer),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        }
-    }
-
-    /// Can this engine serialise compiled code?
-    pub fn caches_code(&self) -> bool {
-        match self {
-            #[cfg(feature = "wasmi")]
-            Engine::Wasmi(_) => false,
-            #[allow(unreachable_patterns)]
-            _ => true,
-        }
-    }
-
-    /// A string that changes whenever compiled code would: engine and version.
-    pub fn identity(&self) -> &'static str {
-        match self {
-            #[cfg(feature = "wasmtime")]
-            Engine::Wasmtime(_) => "wasmtime-48",
-            #[cfg(feature = "wasmer")]
-            Engine::Wasmer(_) => "wasmer-7.4-cranelift",
-            #[cfg(feature = "wasmi")]
-            Engine::Wasmi(_) => "wasmi-2",
-            #[allow(unreachable_patterns)]
-            _ => unreachable!("no engine compiled in"),
-        }
-    }
-
-    /// Instantiates with the `gojs` imports linked.
-    pub fn instantiate(
-        &self,
-        m: &Compiled,
-        host: Host,
-        timeout: bool,
-    ) -> Result<Box<dyn Backend>, Error> {
-        match (self, m) {
-            #[cfg(feature = "wasmtime")]
-            (Engine::Wasmtime(e), Compiled::Wasmtime(m)) => e.instantiate(m, host, timeout),
-            #[cfg(feature = "wasmer")]
-            (Engine::Wasmer(e), Compiled::Wasmer(m)) => e.instantiate(m, host, timeout),
-            #[cfg(feature = "wasmi")]
-            (Engine::Wasmi(e), Compiled::Wasmi(m)) => e.instantiate(m, host, timeout),
-            #[allow(unreachable_patterns)]
-            _ => Err(Error::Engine("module compiled by another engine".into())),
-        }
-    }
-}
-
 /// Imports and exports of a module, engine-independent.
 #[derive(Clone, Debug, Default)]
 pub struct ModuleShape {
@@ -226,42 +158,9 @@ pub struct ModuleShape {
     pub exports: Vec<String>,
 }
 
-impl Compiled {
-    pub fn shape(&self) -> ModuleShape {
-        match self {
-            #[cfg(feature = "wasmtime")]
-            Compiled::Wasmtime(m) => ModuleShape {
-                imports: m
-                    .imports()
-                    .map(|i| (i.module().to_string(), i.name().to_string()))
-                    .collect(),
-                exports: m.exports().map(|e| e.name().to_string()).collect(),
-            },
-            #[cfg(feature = "wasmer")]
-            Compiled::Wasmer(m) => ModuleShape {
-                imports: m
-                    .imports()
-                    .map(|i| (i.module().to_string(), i.name().to_string()))
-                    .collect(),
-                exports: m.exports().map(|e| e.name().to_string()).collect(),
-            },
-            #[cfg(feature = "wasmi")]
-            Compiled::Wasmi(m) => ModuleShape {
-                imports: m
-                    .imports()
-                    .map(|i| (i.module().to_string(), i.name().to_string()))
-                    .collect(),
-                exports: m.exports().map(|e| e.name().to_string()).collect(),
-            },
-            #[allow(unreachable_patterns)]
-            _ => unreachable!("no engine compiled in"),
-        }
-    }
-}
-
 /// Checks that a module is a Go js/wasm program whose imports this runtime provides.
 pub fn check_shape(shape: &ModuleShape) -> Result<(), Error> {
-    for export in ["run", "resume", "getsp", "mem"] {
+    for export in glue::REQUIRED_EXPORTS {
         if !shape.exports.iter().any(|e| e == export) {
             return Err(Error::NotGoProgram(format!(
                 "it does not export {export:?}"

@@ -1,9 +1,8 @@
-//! wasmer backend (Cranelift).
-//!
-//! wasmer's sys API has no epoch interruption, so a deadline is only enforced between guest
-//! calls (by the event loop), not inside running guest code.
+//! wasmer backend (Cranelift): maps wasmer's store, function environments, typed functions
+//! and runtime errors onto the shared glue. A deadline interrupts running code with wasmer's
+//! signal-based host interrupt.
 
-use std::marker::PhantomData;
+use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,41 +13,35 @@ use wasmer::{
     Store, TypedFunction,
 };
 
-use super::{Backend, Settings};
+use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::{Backend, Compiled, EngineImpl, ModuleShape, Settings};
 use crate::error::{Abort, Error};
-use crate::guest::Guest;
 use crate::host::Host;
-use crate::imports::{self, Import};
+use crate::imports::{self, SpFn};
 
 /// A wasmer engine (Cranelift) configured for Go guests.
 pub struct Engine {
     engine: wasmer::Engine,
 }
 
-/// The state host functions reach through their [`FunctionEnv`].
-struct Ctx {
-    host: Host,
-    /// Shared, so a host function reaches an export without cloning its typed handle
-    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
-    exports: Option<std::rc::Rc<Exports>>,
-    /// Every export, for `_gotest.callExport`.
-    all_exports: Option<wasmer::Exports>,
-}
-
-// SAFETY: wasmer requires `Send` of function environments, and `Host` is not `Send` (its JS
-// values are `Rc`s that the embedder may share). A `Ctx` is only ever reachable through the one
-// `Store` it was created in, which lives in an `Instance` that is neither `Send` nor `Sync`
-// (see its marker field) and is not handed out; and wasmer's sys backend runs host functions
-// synchronously on the thread that called into the guest. So a `Ctx` is only ever touched, and
-// dropped, on the thread that created it.
-unsafe impl Send for Ctx {}
-
-#[derive(Clone)]
-struct Exports {
+/// The exports the host calls; all of them, for `_gotest.callExport`.
+pub struct Exports {
     mem: Memory,
+    run: TypedFunction<(i32, i32), ()>,
     resume: TypedFunction<(), ()>,
     getsp: TypedFunction<(), i32>,
+    all: wasmer::Exports,
 }
+
+type WCtx = Ctx<Exports>;
+
+// SAFETY: wasmer requires `Send` of function environments, and `Host` is not `Send` (its JS
+// values are `Rc`s). A `WCtx` is only ever reachable through the one `Store` it was created
+// in, which lives in an `Instance` that is not `Send` (it holds a `Box<dyn Backend>`) and is
+// not handed out; and wasmer's sys backend runs host functions synchronously on the thread
+// that called into the guest. So a `WCtx` is only ever touched, and dropped, on the thread
+// that created it.
+unsafe impl Send for WCtx {}
 
 /// Interrupts a store's running wasm once a deadline passes, and keeps re-sending the
 /// interrupt (wasmer may miss one that lands between calls) until dropped.
@@ -123,141 +116,135 @@ impl crate::abi::Memory for View<'_> {
     }
 }
 
-/// Something that lends the guest's store together with its [`Ctx`]: the store itself at the
-/// top level, the [`FunctionEnvMut`] a host function receives when nested.
+/// Something that lends the guest's store together with its context: the store itself at
+/// the top level, the [`FunctionEnvMut`] a host function receives when nested.
 trait EnvLike {
-    fn env(&mut self) -> FunctionEnvMut<'_, Ctx>;
-    fn ctx(&mut self) -> &mut Ctx;
+    fn env(&mut self) -> FunctionEnvMut<'_, WCtx>;
+    fn data(&mut self) -> &mut WCtx;
 }
 
-struct Top {
+/// The store at the top level, with the environment its host functions share.
+pub struct Top {
     store: Store,
-    env: FunctionEnv<Ctx>,
+    env: FunctionEnv<WCtx>,
 }
 
 impl EnvLike for Top {
-    fn env(&mut self) -> FunctionEnvMut<'_, Ctx> {
+    fn env(&mut self) -> FunctionEnvMut<'_, WCtx> {
         self.env.clone().into_mut(&mut self.store)
     }
 
-    fn ctx(&mut self) -> &mut Ctx {
+    fn data(&mut self) -> &mut WCtx {
         self.env.as_mut(&mut self.store)
     }
 }
 
-impl EnvLike for FunctionEnvMut<'_, Ctx> {
-    fn env(&mut self) -> FunctionEnvMut<'_, Ctx> {
+impl EnvLike for FunctionEnvMut<'_, WCtx> {
+    fn env(&mut self) -> FunctionEnvMut<'_, WCtx> {
         self.as_mut()
     }
 
-    fn ctx(&mut self) -> &mut Ctx {
+    fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
-/// The guest seen through a store or a host function's environment.
-struct G<S>(S);
-
-impl<S: EnvLike> G<S> {
-    fn exports(&mut self) -> Result<std::rc::Rc<Exports>, Abort> {
-        self.0
-            .ctx()
-            .exports
-            .clone()
-            .ok_or_else(|| Abort::Fault("guest not instantiated yet".into()))
-    }
-}
-
-impl<S: EnvLike> crate::js::Agent for G<S> {
-    fn realm_any(&mut self) -> &mut dyn std::any::Any {
-        &mut self.host().realm
-    }
-
-    fn call_foreign(
-        &mut self,
-        id: u32,
-        this: &crate::js::Value,
-        args: &[crate::js::Value],
-    ) -> crate::js::JsResult {
-        crate::guest::call_go(self, id, this, args)
-    }
-}
-
-impl<S: EnvLike> Guest for G<S> {
-    fn host(&mut self) -> &mut Host {
-        &mut self.0.ctx().host
+impl<T: EnvLike> Access<Exports> for T {
+    fn ctx(&mut self) -> &mut WCtx {
+        self.data()
     }
 
     fn with_memory(
         &mut self,
+        ex: &Exports,
         f: &mut dyn FnMut(&mut dyn crate::abi::Memory, &mut Host) -> Result<(), Abort>,
     ) -> Result<(), Abort> {
-        let mut env = self.0.env();
+        let mut env = self.env();
         let (ctx, store) = env.data_and_store_mut();
-        let mem = &ctx
-            .exports
-            .as_ref()
-            .ok_or_else(|| Abort::Fault("guest not instantiated yet".into()))?
-            .mem;
-        let mut view = View(mem.view(&store));
+        let mut view = View(ex.mem.view(&store));
         f(&mut view, &mut ctx.host)
     }
 
-    fn resume(&mut self) -> Result<(), Abort> {
-        let ex = self.exports()?;
-        let resume = &ex.resume;
-        resume.call(&mut self.0.env()).map_err(abort_of)
+    fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {
+        ex.resume.call(&mut self.env()).map_err(abort_of)
     }
 
-    fn getsp(&mut self) -> Result<u32, Abort> {
-        let ex = self.exports()?;
-        let getsp = &ex.getsp;
-        getsp
-            .call(&mut self.0.env())
-            .map(|sp| sp as u32)
-            .map_err(abort_of)
+    fn getsp(&mut self, ex: &Exports) -> Result<i32, Abort> {
+        ex.getsp.call(&mut self.env()).map_err(abort_of)
+    }
+
+    fn run(&mut self, ex: &Exports, argc: i32, argv: i32) -> Result<(), Abort> {
+        ex.run.call(&mut self.env(), argc, argv).map_err(abort_of)
     }
 }
 
-struct Instance {
-    guest: G<Top>,
-    run: TypedFunction<(i32, i32), ()>,
-    /// Interrupts the guest once its deadline passes; stops when the instance is dropped.
-    _watchdog: Option<Watchdog>,
-    /// Keeps the instance (and so the `Ctx` in its store) on the thread that made it.
-    _not_send: PhantomData<*const ()>,
-}
-
-impl Backend for Instance {
-    fn guest(&mut self) -> &mut dyn Guest {
-        &mut self.guest
-    }
-
-    fn start(&mut self, argc: i32, argv: i32) -> Result<(), Abort> {
-        self.run
-            .call(&mut self.guest.0.env(), argc, argv)
-            .map_err(abort_of)
-    }
-}
-
-fn call_test_export(env: &mut FunctionEnvMut<'_, Ctx>, a: i32, b: i64) -> Result<i64, Abort> {
-    let missing = |n: &str| Abort::Fault(format!("the guest does not export {n}"));
-    let (f0, f) = {
-        let exports = env
-            .data()
-            .all_exports
-            .as_ref()
-            .ok_or_else(|| missing("anything yet"))?;
-        let f0 = exports
-            .get_typed_function::<(), ()>(&*env, "testExport0")
-            .map_err(|_| missing("testExport0"))?;
-        let f = exports
-            .get_typed_function::<(i32, i64), i64>(&*env, "testExport")
-            .map_err(|_| missing("testExport"))?;
-        (f0, f)
-    };
+fn call_test_export(env: &mut FunctionEnvMut<'_, WCtx>, a: i32, b: i64) -> Result<i64, Abort> {
+    let exports = env.data().exports.clone();
+    let all = &exports
+        .as_ref()
+        .ok_or_else(|| glue::missing_export("anything yet"))?
+        .all;
+    let f0 = all
+        .get_typed_function::<(), ()>(&*env, glue::TEST_EXPORT0)
+        .map_err(|_| glue::missing_export(glue::TEST_EXPORT0))?;
+    let f = all
+        .get_typed_function::<(i32, i64), i64>(&*env, glue::TEST_EXPORT)
+        .map_err(|_| glue::missing_export(glue::TEST_EXPORT))?;
     f0.call(env).map_err(abort_of)?;
     f.call(env, a, b).map_err(abort_of)
+}
+
+/// Imports being defined against one store and environment.
+struct Linking<'a> {
+    store: &'a mut Store,
+    env: &'a FunctionEnv<WCtx>,
+    imports: Imports,
+}
+
+impl Link for Linking<'_> {
+    fn sp(&mut self, m: &str, n: &str, f: SpFn) -> Result<(), String> {
+        let func = Function::new_typed_with_env(
+            self.store,
+            self.env,
+            move |env: FunctionEnvMut<'_, WCtx>, sp: i32| {
+                imports::guarded(f, &mut G::new(env), sp as u32)
+            },
+        );
+        // A module may import the same function twice: defining it again is harmless.
+        self.imports.define(m, n, func);
+        Ok(())
+    }
+
+    fn debug(&mut self, m: &str, n: &str) -> Result<(), String> {
+        let func = Function::new_typed_with_env(
+            self.store,
+            self.env,
+            |env: FunctionEnvMut<'_, WCtx>, v: i32| imports::debug(&mut G::new(env), v),
+        );
+        self.imports.define(m, n, func);
+        Ok(())
+    }
+
+    fn test_add(&mut self, m: &str, n: &str) -> Result<(), String> {
+        let func = Function::new_typed(self.store, glue::test_add);
+        self.imports.define(m, n, func);
+        Ok(())
+    }
+
+    fn test_call_export(&mut self, m: &str, n: &str) -> Result<(), String> {
+        let func = Function::new_typed_with_env(
+            self.store,
+            self.env,
+            |mut env: FunctionEnvMut<'_, WCtx>, a: i32, b: i64| call_test_export(&mut env, a, b),
+        );
+        self.imports.define(m, n, func);
+        Ok(())
+    }
+}
+
+fn module(m: &Compiled) -> Result<&Module, Error> {
+    m.downcast_ref::<Module>()
+        .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
 }
 
 impl Engine {
@@ -271,105 +258,88 @@ impl Engine {
         let engine = wasmer::Engine::from(wasmer::sys::Cranelift::new());
         Ok(Engine { engine })
     }
+}
 
-    /// Compiles `wasm` to native code.
-    pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
-        Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))
+impl EngineImpl for Engine {
+    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
+        let m = Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))?;
+        Ok(Arc::new(m))
     }
 
-    /// Reloads code serialised by [`Module::serialize`]; `None` if it is not usable.
-    pub fn deserialize(&self, bytes: &[u8]) -> Option<Module> {
+    fn shape(&self, m: &Compiled) -> ModuleShape {
+        let m = module(m).expect("shape of a module this engine compiled");
+        ModuleShape {
+            imports: m
+                .imports()
+                .map(|i| (i.module().to_string(), i.name().to_string()))
+                .collect(),
+            exports: m.exports().map(|e| e.name().to_string()).collect(),
+        }
+    }
+
+    fn serialize(&self, m: &Compiled) -> Option<Vec<u8>> {
+        module(m).ok()?.serialize().ok().map(|b| b.to_vec())
+    }
+
+    fn deserialize(&self, bytes: &[u8]) -> Option<Compiled> {
         // SAFETY: `Module::deserialize` requires bytes produced by `Module::serialize` of a
         // compatible wasmer. The module cache only hands us bytes whose SHA-256 it verified
         // against the digest it recorded when it wrote them from `Module::serialize`, and
         // wasmer itself rejects bytes from another artifact version or for missing CPU features.
-        unsafe { Module::deserialize(&self.engine, bytes).ok() }
+        let m = unsafe { Module::deserialize(&self.engine, bytes).ok()? };
+        Some(Arc::new(m) as Arc<dyn Any + Send + Sync>)
     }
 
-    /// Instantiates `module` with the `gojs` imports linked. With `timeout`, running guest code
-    /// is interrupted at the host's deadline (wasmer's signal-based host interrupt).
-    pub fn instantiate(
+    fn identity(&self) -> String {
+        "wasmer-7.4-cranelift".into()
+    }
+
+    /// With `timeout`, running guest code is interrupted at the host's deadline.
+    fn instantiate(
         &self,
-        module: &Module,
+        m: &Compiled,
         host: Host,
         timeout: bool,
     ) -> Result<Box<dyn Backend>, Error> {
-        let deadline = host.deadline;
+        let module = module(m)?;
+        let deadline = host.deadline.filter(|_| timeout);
         let mut store = Store::new(self.engine.clone());
-        let env = FunctionEnv::new(
-            &mut store,
-            Ctx {
-                host,
-                exports: None,
-                all_exports: None,
-            },
-        );
-        let mut linked = Imports::new();
-        for import in module.imports() {
-            let (m, n) = (import.module(), import.name());
-            let unknown = || Error::UnknownImport {
-                module: m.into(),
-                name: n.into(),
-            };
-            let func = match imports::lookup(m, n).ok_or_else(unknown)? {
-                Import::Sp(f) => Function::new_typed_with_env(
-                    &mut store,
-                    &env,
-                    move |env: FunctionEnvMut<'_, Ctx>, sp: i32| {
-                        imports::guarded(f, &mut G(env), sp as u32)
-                    },
-                ),
-                Import::Debug => Function::new_typed_with_env(
-                    &mut store,
-                    &env,
-                    |env: FunctionEnvMut<'_, Ctx>, v: i32| imports::debug(&mut G(env), v),
-                ),
-                Import::TestAdd => {
-                    Function::new_typed(&mut store, |a: i32, b: i32| a.wrapping_add(b))
-                }
-                Import::TestCallExport => Function::new_typed_with_env(
-                    &mut store,
-                    &env,
-                    |mut env: FunctionEnvMut<'_, Ctx>, a: i32, b: i64| {
-                        call_test_export(&mut env, a, b)
-                    },
-                ),
-            };
-            // A module may import the same function twice: defining it again is harmless.
-            linked.define(m, n, func);
-        }
-        let instance = wasmer::Instance::new(&mut store, module, &linked)
-            .map_err(|e| Error::Engine(format!("instantiating: {e}")))?;
-        let not_go =
-            |what: &str| Error::NotGoProgram(format!("missing or mistyped export {what:?}"));
-        let ex = &instance.exports;
-        let mem = ex.get_memory("mem").map_err(|_| not_go("mem"))?.clone();
-        let resume = ex
-            .get_typed_function::<(), ()>(&store, "resume")
-            .map_err(|_| not_go("resume"))?;
-        let getsp = ex
-            .get_typed_function::<(), i32>(&store, "getsp")
-            .map_err(|_| not_go("getsp"))?;
-        let run = ex
-            .get_typed_function::<(i32, i32), ()>(&store, "run")
-            .map_err(|_| not_go("run"))?;
-        let ctx = env.as_mut(&mut store);
-        ctx.exports = Some(std::rc::Rc::new(Exports {
-            mem: mem.clone(),
-            resume,
-            getsp,
-        }));
-        ctx.all_exports = Some(instance.exports.clone());
-        let watchdog = match (timeout, deadline) {
-            (true, Some(deadline)) => Some(Watchdog::start(store.interrupter(), deadline)),
-            _ => None,
+        let env = FunctionEnv::new(&mut store, Ctx::new(host));
+        let mut linking = Linking {
+            store: &mut store,
+            env: &env,
+            imports: Imports::new(),
         };
-        let guest = G(Top { store, env });
-        Ok(Box::new(Instance {
-            guest,
-            run,
-            _watchdog: watchdog,
-            _not_send: PhantomData,
+        let names: Vec<(String, String)> = module
+            .imports()
+            .map(|i| (i.module().to_string(), i.name().to_string()))
+            .collect();
+        let names = names.iter().map(|(m, n)| (m.as_str(), n.as_str()));
+        glue::link_imports(names, &mut linking)?;
+        let imports = linking.imports;
+        let instance = wasmer::Instance::new(&mut store, module, &imports)
+            .map_err(|e| Error::Engine(format!("instantiating: {e}")))?;
+        let ex = &instance.exports;
+        let func = |name| ex.get_function(name).map_err(|_| glue::not_go(name));
+        let (run, resume, getsp) = (func(glue::RUN)?, func(glue::RESUME)?, func(glue::GETSP)?);
+        let exports = Exports {
+            mem: ex
+                .get_memory(glue::MEM)
+                .map_err(|_| glue::not_go(glue::MEM))?
+                .clone(),
+            run: run.typed(&store).map_err(|_| glue::not_go(glue::RUN))?,
+            resume: resume
+                .typed(&store)
+                .map_err(|_| glue::not_go(glue::RESUME))?,
+            getsp: getsp.typed(&store).map_err(|_| glue::not_go(glue::GETSP))?,
+            all: ex.clone(),
+        };
+        env.as_mut(&mut store).exports = Some(std::rc::Rc::new(exports));
+        let keep =
+            deadline.map(|d| Box::new(Watchdog::start(store.interrupter(), d)) as Box<dyn Any>);
+        Ok(Box::new(TopLevel {
+            guest: G::new(Top { store, env }),
+            _keep: keep,
         }))
     }
 }

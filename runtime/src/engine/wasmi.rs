@@ -5,19 +5,20 @@
 //! check the clock and either refill or stop the guest. Without a deadline the store gets fuel
 //! it never exhausts.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use wasmi::errors::HostError;
 use wasmi::{
-    AsContext, AsContextMut, Caller, CustomFuelCosts, Extern, Linker, Memory, Module, Store,
-    TrapCode, TypedFunc, TypedResumableCall, WasmParams, WasmResults,
+    AsContextMut, Caller, CustomFuelCosts, Extern, Linker, Memory, Module, Store, TrapCode,
+    TypedFunc, TypedResumableCall, WasmParams, WasmResults,
 };
 
-use super::{Backend, Settings};
+use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::{Backend, Compiled, EngineImpl, ModuleShape, Settings};
 use crate::error::{Abort, Error};
-use crate::guest::Guest;
 use crate::host::Host;
-use crate::imports::{self, Import};
+use crate::imports::{self, SpFn};
 
 /// Fuel handed out per slice when a deadline is set: a few milliseconds of interpretation, so
 /// the deadline is noticed promptly without checking the clock on every branch.
@@ -36,21 +37,17 @@ pub struct Engine {
 /// Carries [`Abort`] through wasmi as a host error, so it comes back out unchanged.
 impl HostError for Abort {}
 
-struct Ctx {
-    host: Host,
-    /// Shared, so a host function reaches an export without cloning its typed handle
-    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
-    exports: Option<std::rc::Rc<Exports>>,
+/// The exports the host calls, and the deadline the guest runs against.
+pub struct Exports {
+    mem: Memory,
+    run: TypedFunc<(i32, i32), ()>,
+    resume: TypedFunc<(), ()>,
+    getsp: TypedFunc<(), i32>,
     /// Set when the guest runs on fuel slices and must stop at this instant.
     deadline: Option<Instant>,
 }
 
-#[derive(Clone)]
-struct Exports {
-    mem: Memory,
-    resume: TypedFunc<(), ()>,
-    getsp: TypedFunc<(), i32>,
-}
+type WCtx = Ctx<Exports>;
 
 /// The errors of guest calls, mapped once: our own [`Abort`] comes back as it went in.
 fn abort_of(e: &wasmi::Error) -> Abort {
@@ -65,10 +62,11 @@ fn abort_of(e: &wasmi::Error) -> Abort {
     }
 }
 
-/// Calls `f`, on fuel slices when the store has a deadline: each exhausted slice either gets
+/// Calls `f`, on fuel slices when there is a deadline: each exhausted slice either gets
 /// refilled or, past the deadline, stops the guest with [`Abort::Interrupted`].
 fn call<P, R>(
-    ctx: &mut impl AsContextMut<Data = Ctx>,
+    ctx: &mut impl AsContextMut<Data = WCtx>,
+    deadline: Option<Instant>,
     f: &TypedFunc<P, R>,
     params: P,
 ) -> Result<R, Abort>
@@ -76,7 +74,7 @@ where
     P: WasmParams,
     R: WasmResults,
 {
-    let Some(deadline) = ctx.as_context().data().deadline else {
+    let Some(deadline) = deadline else {
         return f.call(&mut *ctx, params).map_err(|e| abort_of(&e));
     };
     let mut state = f
@@ -100,108 +98,103 @@ where
     }
 }
 
-trait StoreLike: AsContextMut<Data = Ctx> {
-    fn ctx(&mut self) -> &mut Ctx;
+/// A store or a caller: what lends the context for as long as it is borrowed.
+trait StoreLike: AsContextMut<Data = WCtx> {
+    fn data(&mut self) -> &mut WCtx;
 }
 
-impl StoreLike for Store<Ctx> {
-    fn ctx(&mut self) -> &mut Ctx {
+impl StoreLike for Store<WCtx> {
+    fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
-impl StoreLike for Caller<'_, Ctx> {
-    fn ctx(&mut self) -> &mut Ctx {
+impl StoreLike for Caller<'_, WCtx> {
+    fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
-/// The guest seen through a store or a caller.
-struct G<S>(S);
-
-impl<S: StoreLike> G<S> {
-    fn exports(&mut self) -> Result<std::rc::Rc<Exports>, Abort> {
-        self.0
-            .ctx()
-            .exports
-            .clone()
-            .ok_or_else(|| Abort::Fault("guest not instantiated yet".into()))
-    }
-}
-
-impl<S: StoreLike> crate::js::Agent for G<S> {
-    fn realm_any(&mut self) -> &mut dyn std::any::Any {
-        &mut self.host().realm
-    }
-
-    fn call_foreign(
-        &mut self,
-        id: u32,
-        this: &crate::js::Value,
-        args: &[crate::js::Value],
-    ) -> crate::js::JsResult {
-        crate::guest::call_go(self, id, this, args)
-    }
-}
-
-impl<S: StoreLike> Guest for G<S> {
-    fn host(&mut self) -> &mut Host {
-        &mut self.0.ctx().host
+impl<T: StoreLike> Access<Exports> for T {
+    fn ctx(&mut self) -> &mut WCtx {
+        StoreLike::data(self)
     }
 
     fn with_memory(
         &mut self,
+        ex: &Exports,
         f: &mut dyn FnMut(&mut dyn crate::abi::Memory, &mut Host) -> Result<(), Abort>,
     ) -> Result<(), Abort> {
-        let mem = self.exports()?.mem;
-        let (mut data, ctx) = mem.data_and_store_mut(&mut self.0);
+        let (mut data, ctx) = ex.mem.data_and_store_mut(self.as_context_mut());
         f(&mut data, &mut ctx.host)
     }
 
-    fn resume(&mut self) -> Result<(), Abort> {
-        let ex = self.exports()?;
-        let resume = &ex.resume;
-        call(&mut self.0, resume, ())
+    fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {
+        call(self, ex.deadline, &ex.resume, ())
     }
 
-    fn getsp(&mut self) -> Result<u32, Abort> {
-        let ex = self.exports()?;
-        let getsp = &ex.getsp;
-        call(&mut self.0, getsp, ()).map(|sp| sp as u32)
-    }
-}
-
-struct Instance {
-    guest: G<Store<Ctx>>,
-    run: TypedFunc<(i32, i32), ()>,
-}
-
-impl Backend for Instance {
-    fn guest(&mut self) -> &mut dyn Guest {
-        &mut self.guest
+    fn getsp(&mut self, ex: &Exports) -> Result<i32, Abort> {
+        call(self, ex.deadline, &ex.getsp, ())
     }
 
-    fn start(&mut self, argc: i32, argv: i32) -> Result<(), Abort> {
-        call(&mut self.guest.0, &self.run, (argc, argv))
+    fn run(&mut self, ex: &Exports, argc: i32, argv: i32) -> Result<(), Abort> {
+        call(self, ex.deadline, &ex.run, (argc, argv))
     }
 }
 
-fn call_test_export(caller: &mut Caller<'_, Ctx>, a: i32, b: i64) -> Result<i64, Abort> {
-    let missing = |n: &str| Abort::Fault(format!("the guest does not export {n}"));
-    let f0 = caller
-        .get_export("testExport0")
-        .and_then(Extern::into_func)
-        .ok_or_else(|| missing("testExport0"))?;
+fn call_test_export(caller: &mut Caller<'_, WCtx>, a: i32, b: i64) -> Result<i64, Abort> {
+    let func = |caller: &mut Caller<'_, WCtx>, name: &str| {
+        caller
+            .get_export(name)
+            .and_then(Extern::into_func)
+            .ok_or_else(|| glue::missing_export(name))
+    };
+    let deadline = caller.data().exports.as_ref().and_then(|e| e.deadline);
+    let f0 = func(caller, glue::TEST_EXPORT0)?;
     let f0 = f0.typed::<(), ()>(&*caller).map_err(|e| abort_of(&e))?;
-    call(caller, &f0, ())?;
-    let f = caller
-        .get_export("testExport")
-        .and_then(Extern::into_func)
-        .ok_or_else(|| missing("testExport"))?;
+    call(caller, deadline, &f0, ())?;
+    let f = func(caller, glue::TEST_EXPORT)?;
     let f = f
         .typed::<(i32, i64), i64>(&*caller)
         .map_err(|e| abort_of(&e))?;
-    call(caller, &f, (a, b))
+    call(caller, deadline, &f, (a, b))
+}
+
+impl Link for Linker<WCtx> {
+    fn sp(&mut self, m: &str, n: &str, f: SpFn) -> Result<(), String> {
+        self.func_wrap(m, n, move |caller: Caller<'_, WCtx>, sp: i32| {
+            imports::guarded(f, &mut G::new(caller), sp as u32).map_err(wasmi::Error::host)
+        })
+        .map(drop)
+        .map_err(|e| e.to_string())
+    }
+
+    fn debug(&mut self, m: &str, n: &str) -> Result<(), String> {
+        self.func_wrap(m, n, |caller: Caller<'_, WCtx>, v: i32| {
+            imports::debug(&mut G::new(caller), v).map_err(wasmi::Error::host)
+        })
+        .map(drop)
+        .map_err(|e| e.to_string())
+    }
+
+    fn test_add(&mut self, m: &str, n: &str) -> Result<(), String> {
+        self.func_wrap(m, n, glue::test_add)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    fn test_call_export(&mut self, m: &str, n: &str) -> Result<(), String> {
+        self.func_wrap(m, n, |mut caller: Caller<'_, WCtx>, a: i32, b: i64| {
+            call_test_export(&mut caller, a, b).map_err(wasmi::Error::host)
+        })
+        .map(drop)
+        .map_err(|e| e.to_string())
+    }
+}
+
+fn module(m: &Compiled) -> Result<&Module, Error> {
+    m.downcast_ref::<Module>()
+        .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
 }
 
 impl Engine {
@@ -225,29 +218,45 @@ impl Engine {
             engine: wasmi::Engine::new(&config),
         })
     }
+}
 
+impl EngineImpl for Engine {
     /// Validates `wasm` (functions are translated lazily, on first call).
-    pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
-        Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))
+    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
+        let m = Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))?;
+        Ok(Arc::new(m))
     }
 
-    /// Instantiates `module` with the `gojs` imports linked. With `timeout`, the guest runs on
-    /// fuel slices and is stopped once `host.deadline` passes.
-    pub fn instantiate(
+    fn shape(&self, m: &Compiled) -> ModuleShape {
+        let m = module(m).expect("shape of a module this engine compiled");
+        ModuleShape {
+            imports: m
+                .imports()
+                .map(|i| (i.module().to_string(), i.name().to_string()))
+                .collect(),
+            exports: m.exports().map(|e| e.name().to_string()).collect(),
+        }
+    }
+
+    fn caches_code(&self) -> bool {
+        false
+    }
+
+    fn identity(&self) -> String {
+        "wasmi-2".into()
+    }
+
+    /// With `timeout`, the guest runs on fuel slices and is stopped once `host.deadline`
+    /// passes.
+    fn instantiate(
         &self,
-        module: &Module,
+        m: &Compiled,
         host: Host,
         timeout: bool,
     ) -> Result<Box<dyn Backend>, Error> {
+        let module = module(m)?;
         let deadline = host.deadline.filter(|_| timeout);
-        let mut store = Store::new(
-            &self.engine,
-            Ctx {
-                host,
-                exports: None,
-                deadline,
-            },
-        );
+        let mut store = Store::new(&self.engine, Ctx::new(host));
         let fuel = if deadline.is_some() {
             FUEL_SLICE
         } else {
@@ -256,52 +265,37 @@ impl Engine {
         store
             .set_fuel(fuel)
             .map_err(|e| Error::Engine(format!("setting fuel: {e}")))?;
-        let mut linker: Linker<Ctx> = Linker::new(&self.engine);
+        let mut linker: Linker<WCtx> = Linker::new(&self.engine);
         // A module may import the same function twice.
         linker.allow_shadowing(true);
-        for import in module.imports() {
-            let (m, n) = (import.module(), import.name());
-            let unknown = || Error::UnknownImport {
-                module: m.into(),
-                name: n.into(),
-            };
-            let linked = match imports::lookup(m, n).ok_or_else(unknown)? {
-                Import::Sp(f) => linker.func_wrap(m, n, move |caller: Caller<'_, Ctx>, sp: i32| {
-                    imports::guarded(f, &mut G(caller), sp as u32).map_err(wasmi::Error::host)
-                }),
-                Import::Debug => linker.func_wrap(m, n, |caller: Caller<'_, Ctx>, v: i32| {
-                    imports::debug(&mut G(caller), v).map_err(wasmi::Error::host)
-                }),
-                Import::TestAdd => linker.func_wrap(m, n, |a: i32, b: i32| a.wrapping_add(b)),
-                Import::TestCallExport => {
-                    linker.func_wrap(m, n, |mut caller: Caller<'_, Ctx>, a: i32, b: i64| {
-                        call_test_export(&mut caller, a, b).map_err(wasmi::Error::host)
-                    })
-                }
-            };
-            linked.map_err(|e| Error::Engine(format!("linking {m}::{n}: {e}")))?;
-        }
+        glue::link_imports(
+            module.imports().map(|i| (i.module(), i.name())),
+            &mut linker,
+        )?;
         let instance = linker
             .instantiate_and_start(&mut store, module)
             .map_err(|e| Error::Engine(format!("instantiating: {e}")))?;
-        let not_go =
-            |what: &str| Error::NotGoProgram(format!("missing or mistyped export {what:?}"));
-        let mem = instance
-            .get_memory(&store, "mem")
-            .ok_or_else(|| not_go("mem"))?;
-        let resume = instance
-            .get_typed_func::<(), ()>(&store, "resume")
-            .map_err(|_| not_go("resume"))?;
-        let getsp = instance
-            .get_typed_func::<(), i32>(&store, "getsp")
-            .map_err(|_| not_go("getsp"))?;
-        let run = instance
-            .get_typed_func::<(i32, i32), ()>(&store, "run")
-            .map_err(|_| not_go("run"))?;
-        store.data_mut().exports = Some(std::rc::Rc::new(Exports { mem, resume, getsp }));
-        Ok(Box::new(Instance {
-            guest: G(store),
-            run,
+        let func = |name| {
+            instance
+                .get_func(&store, name)
+                .ok_or_else(|| glue::not_go(name))
+        };
+        let (run, resume, getsp) = (func(glue::RUN)?, func(glue::RESUME)?, func(glue::GETSP)?);
+        let exports = Exports {
+            mem: instance
+                .get_memory(&store, glue::MEM)
+                .ok_or_else(|| glue::not_go(glue::MEM))?,
+            run: run.typed(&store).map_err(|_| glue::not_go(glue::RUN))?,
+            resume: resume
+                .typed(&store)
+                .map_err(|_| glue::not_go(glue::RESUME))?,
+            getsp: getsp.typed(&store).map_err(|_| glue::not_go(glue::GETSP))?,
+            deadline,
+        };
+        store.data_mut().exports = Some(std::rc::Rc::new(exports));
+        Ok(Box::new(TopLevel {
+            guest: G::new(store),
+            _keep: None,
         }))
     }
 }

@@ -1,17 +1,17 @@
-//! wasmtime backend.
+//! wasmtime backend: maps wasmtime's store, caller, typed functions and traps onto the shared
+//! glue. Deadlines are enforced inside running code by epoch interruption.
 
+use std::any::Any;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use wasmtime::{
-    AsContextMut, Caller, Linker, Memory, Module, Store, Trap, TypedFunc, UpdateDeadline,
-};
+use wasmtime::{AsContextMut, Caller, Linker, Memory, Module, Store, Trap, TypedFunc};
 
-use super::{Backend, Settings};
+use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::{Backend, Compiled, EngineImpl, ModuleShape, Settings};
 use crate::error::{Abort, Error};
-use crate::guest::Guest;
 use crate::host::Host;
-use crate::imports::{self, Import};
+use crate::imports::{self, SpFn};
 
 /// A wasmtime engine configured for Go guests.
 pub struct Engine {
@@ -19,19 +19,15 @@ pub struct Engine {
     ticker: Arc<OnceLock<()>>,
 }
 
-struct Ctx {
-    host: Host,
-    /// Shared, so a host function reaches an export without cloning its typed handle
-    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
-    exports: Option<std::rc::Rc<Exports>>,
-}
-
-#[derive(Clone)]
-struct Exports {
+/// The exports the host calls.
+pub struct Exports {
     mem: Memory,
+    run: TypedFunc<(i32, i32), ()>,
     resume: TypedFunc<(), ()>,
     getsp: TypedFunc<(), i32>,
 }
+
+type WCtx = Ctx<Exports>;
 
 /// The errors of guest calls, mapped once: our own [`Abort`] comes back as it went in.
 fn abort_of(e: wasmtime::Error) -> Abort {
@@ -45,115 +41,104 @@ fn abort_of(e: wasmtime::Error) -> Abort {
     }
 }
 
-trait StoreLike: AsContextMut<Data = Ctx> {
-    fn ctx(&mut self) -> &mut Ctx;
+/// A store or a caller: what lends the context for as long as it is borrowed.
+trait StoreLike: AsContextMut<Data = WCtx> {
+    fn data(&mut self) -> &mut WCtx;
 }
 
-impl StoreLike for Store<Ctx> {
-    fn ctx(&mut self) -> &mut Ctx {
+impl StoreLike for Store<WCtx> {
+    fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
-impl StoreLike for Caller<'_, Ctx> {
-    fn ctx(&mut self) -> &mut Ctx {
+impl StoreLike for Caller<'_, WCtx> {
+    fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
-/// The guest seen through a store or a caller.
-struct G<S>(S);
-
-impl<S: StoreLike> G<S> {
-    fn exports(&mut self) -> Result<std::rc::Rc<Exports>, Abort> {
-        self.0
-            .ctx()
-            .exports
-            .clone()
-            .ok_or_else(|| Abort::Fault("guest not instantiated yet".into()))
-    }
-}
-
-impl<S: StoreLike> crate::js::Agent for G<S> {
-    fn realm_any(&mut self) -> &mut dyn std::any::Any {
-        &mut self.host().realm
-    }
-
-    fn call_foreign(
-        &mut self,
-        id: u32,
-        this: &crate::js::Value,
-        args: &[crate::js::Value],
-    ) -> crate::js::JsResult {
-        crate::guest::call_go(self, id, this, args)
-    }
-}
-
-impl<S: StoreLike> Guest for G<S> {
-    fn host(&mut self) -> &mut Host {
-        &mut self.0.ctx().host
+impl<T: StoreLike> Access<Exports> for T {
+    fn ctx(&mut self) -> &mut WCtx {
+        StoreLike::data(self)
     }
 
     fn with_memory(
         &mut self,
+        ex: &Exports,
         f: &mut dyn FnMut(&mut dyn crate::abi::Memory, &mut Host) -> Result<(), Abort>,
     ) -> Result<(), Abort> {
-        let mem = self.0.ctx().exports.as_ref().map(|e| e.mem);
-        let mem = mem.ok_or_else(|| Abort::Fault("guest not instantiated yet".into()))?;
-        let (mut data, ctx) = mem.data_and_store_mut(&mut self.0);
+        let (mut data, ctx) = ex.mem.data_and_store_mut(self.as_context_mut());
         f(&mut data, &mut ctx.host)
     }
 
-    fn resume(&mut self) -> Result<(), Abort> {
-        let ex = self.exports()?;
-        let resume = &ex.resume;
-        resume.call(&mut self.0, ()).map_err(abort_of)
+    fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {
+        ex.resume.call(self, ()).map_err(abort_of)
     }
 
-    fn getsp(&mut self) -> Result<u32, Abort> {
-        let ex = self.exports()?;
-        let getsp = &ex.getsp;
-        getsp
-            .call(&mut self.0, ())
-            .map(|sp| sp as u32)
-            .map_err(abort_of)
+    fn getsp(&mut self, ex: &Exports) -> Result<i32, Abort> {
+        ex.getsp.call(self, ()).map_err(abort_of)
+    }
+
+    fn run(&mut self, ex: &Exports, argc: i32, argv: i32) -> Result<(), Abort> {
+        ex.run.call(self, (argc, argv)).map_err(abort_of)
     }
 }
 
-struct Instance {
-    guest: G<Store<Ctx>>,
-    run: TypedFunc<(i32, i32), ()>,
-}
-
-impl Backend for Instance {
-    fn guest(&mut self) -> &mut dyn Guest {
-        &mut self.guest
-    }
-
-    fn start(&mut self, argc: i32, argv: i32) -> Result<(), Abort> {
-        self.run
-            .call(&mut self.guest.0, (argc, argv))
-            .map_err(abort_of)
-    }
-}
-
-fn call_test_export(caller: &mut Caller<'_, Ctx>, a: i32, b: i64) -> Result<i64, Abort> {
-    let missing = |n: &str| Abort::Fault(format!("the guest does not export {n}"));
-    let f0 = caller
-        .get_export("testExport0")
-        .and_then(|e| e.into_func())
-        .ok_or_else(|| missing("testExport0"))?;
+fn call_test_export(caller: &mut Caller<'_, WCtx>, a: i32, b: i64) -> Result<i64, Abort> {
+    let func = |caller: &mut Caller<'_, WCtx>, name: &str| {
+        caller
+            .get_export(name)
+            .and_then(|e| e.into_func())
+            .ok_or_else(|| glue::missing_export(name))
+    };
+    let f0 = func(caller, glue::TEST_EXPORT0)?;
     let f0 = f0.typed::<(), ()>(&*caller).map_err(abort_of)?;
     f0.call(&mut *caller, ()).map_err(abort_of)?;
-    let f = caller
-        .get_export("testExport")
-        .and_then(|e| e.into_func())
-        .ok_or_else(|| missing("testExport"))?;
+    let f = func(caller, glue::TEST_EXPORT)?;
     let f = f.typed::<(i32, i64), i64>(&*caller).map_err(abort_of)?;
     f.call(&mut *caller, (a, b)).map_err(abort_of)
 }
 
+impl Link for Linker<WCtx> {
+    fn sp(&mut self, m: &str, n: &str, f: SpFn) -> Result<(), String> {
+        self.func_wrap(m, n, move |caller: Caller<'_, WCtx>, sp: i32| {
+            imports::guarded(f, &mut G::new(caller), sp as u32).map_err(wasmtime::Error::new)
+        })
+        .map(drop)
+        .map_err(|e| format!("{e:#}"))
+    }
+
+    fn debug(&mut self, m: &str, n: &str) -> Result<(), String> {
+        self.func_wrap(m, n, |caller: Caller<'_, WCtx>, v: i32| {
+            imports::debug(&mut G::new(caller), v).map_err(wasmtime::Error::new)
+        })
+        .map(drop)
+        .map_err(|e| format!("{e:#}"))
+    }
+
+    fn test_add(&mut self, m: &str, n: &str) -> Result<(), String> {
+        self.func_wrap(m, n, glue::test_add)
+            .map(drop)
+            .map_err(|e| format!("{e:#}"))
+    }
+
+    fn test_call_export(&mut self, m: &str, n: &str) -> Result<(), String> {
+        self.func_wrap(m, n, |mut caller: Caller<'_, WCtx>, a: i32, b: i64| {
+            call_test_export(&mut caller, a, b).map_err(wasmtime::Error::new)
+        })
+        .map(drop)
+        .map_err(|e| format!("{e:#}"))
+    }
+}
+
+fn module(m: &Compiled) -> Result<&Module, Error> {
+    m.downcast_ref::<Module>()
+        .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
+}
+
 impl Engine {
+    /// A Cranelift engine with epoch interruption and Go's stack needs.
     pub fn new(settings: &Settings) -> Result<Engine, Error> {
         let mut config = wasmtime::Config::new();
         config.max_wasm_stack(settings.max_wasm_stack);
@@ -165,18 +150,6 @@ impl Engine {
             engine,
             ticker: Arc::new(OnceLock::new()),
         })
-    }
-
-    pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
-        Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(format!("{e:#}")))
-    }
-
-    pub fn deserialize(&self, bytes: &[u8]) -> Option<Module> {
-        // SAFETY: `Module::deserialize` requires bytes produced by `Module::serialize` of a
-        // compatible wasmtime. The module cache only hands us bytes whose SHA-256 it verified
-        // against the digest it recorded when it wrote them from `Module::serialize`, and
-        // wasmtime itself rejects bytes from another version or configuration.
-        unsafe { Module::deserialize(&self.engine, bytes).ok() }
     }
 
     /// Ticks the engine's epoch so deadlines are noticed inside running guest code.
@@ -193,82 +166,101 @@ impl Engine {
         });
     }
 
-    pub fn instantiate(
-        &self,
-        module: &Module,
-        host: Host,
-        timeout: bool,
-    ) -> Result<Box<dyn Backend>, Error> {
-        let deadline = host.deadline;
-        let mut store = Store::new(
-            &self.engine,
-            Ctx {
-                host,
-                exports: None,
-            },
-        );
+    fn set_deadline(&self, store: &mut Store<WCtx>, deadline: Option<Instant>) {
         match deadline {
-            Some(deadline) if timeout => {
+            Some(deadline) => {
                 self.start_ticker();
                 store.set_epoch_deadline(1);
                 store.epoch_deadline_callback(move |_| {
                     if Instant::now() >= deadline {
                         Err(wasmtime::Error::new(Abort::Interrupted))
                     } else {
-                        Ok(UpdateDeadline::Continue(1))
+                        Ok(wasmtime::UpdateDeadline::Continue(1))
                     }
                 });
             }
-            // No deadline: far enough that the ticker (started by any instance with a deadline)
-            // never reaches it, without overflowing the current epoch plus this delta.
-            _ => store.set_epoch_deadline(u64::MAX / 2),
+            // No deadline: far enough that the ticker (started by any instance with a
+            // deadline) never reaches it, without overflowing the current epoch plus this.
+            None => store.set_epoch_deadline(u64::MAX / 2),
         }
-        let mut linker: Linker<Ctx> = Linker::new(&self.engine);
+    }
+}
+
+impl EngineImpl for Engine {
+    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
+        let m =
+            Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(format!("{e:#}")))?;
+        Ok(Arc::new(m))
+    }
+
+    fn shape(&self, m: &Compiled) -> ModuleShape {
+        let m = module(m).expect("shape of a module this engine compiled");
+        ModuleShape {
+            imports: m
+                .imports()
+                .map(|i| (i.module().to_string(), i.name().to_string()))
+                .collect(),
+            exports: m.exports().map(|e| e.name().to_string()).collect(),
+        }
+    }
+
+    fn serialize(&self, m: &Compiled) -> Option<Vec<u8>> {
+        module(m).ok()?.serialize().ok()
+    }
+
+    fn deserialize(&self, bytes: &[u8]) -> Option<Compiled> {
+        // SAFETY: `Module::deserialize` requires bytes produced by `Module::serialize` of a
+        // compatible wasmtime. The module cache only hands us bytes whose SHA-256 it verified
+        // against the digest it recorded when it wrote them from `Module::serialize`, and
+        // wasmtime itself rejects bytes from another version or configuration.
+        let m = unsafe { Module::deserialize(&self.engine, bytes).ok()? };
+        Some(Arc::new(m) as Arc<dyn Any + Send + Sync>)
+    }
+
+    fn identity(&self) -> String {
+        "wasmtime-48".into()
+    }
+
+    fn instantiate(
+        &self,
+        m: &Compiled,
+        host: Host,
+        timeout: bool,
+    ) -> Result<Box<dyn Backend>, Error> {
+        let module = module(m)?;
+        let deadline = host.deadline.filter(|_| timeout);
+        let mut store = Store::new(&self.engine, Ctx::new(host));
+        self.set_deadline(&mut store, deadline);
+        let mut linker: Linker<WCtx> = Linker::new(&self.engine);
         // A module may import the same function twice.
         linker.allow_shadowing(true);
-        for import in module.imports() {
-            let (m, n) = (import.module(), import.name());
-            let unknown = || Error::UnknownImport {
-                module: m.into(),
-                name: n.into(),
-            };
-            let linked = match imports::lookup(m, n).ok_or_else(unknown)? {
-                Import::Sp(f) => linker.func_wrap(m, n, move |caller: Caller<'_, Ctx>, sp: i32| {
-                    imports::guarded(f, &mut G(caller), sp as u32).map_err(wasmtime::Error::new)
-                }),
-                Import::Debug => linker.func_wrap(m, n, |caller: Caller<'_, Ctx>, v: i32| {
-                    imports::debug(&mut G(caller), v).map_err(wasmtime::Error::new)
-                }),
-                Import::TestAdd => linker.func_wrap(m, n, |a: i32, b: i32| a.wrapping_add(b)),
-                Import::TestCallExport => {
-                    linker.func_wrap(m, n, |mut caller: Caller<'_, Ctx>, a: i32, b: i64| {
-                        call_test_export(&mut caller, a, b).map_err(wasmtime::Error::new)
-                    })
-                }
-            };
-            linked.map_err(|e| Error::Engine(format!("linking {m}::{n}: {e:#}")))?;
-        }
+        glue::link_imports(
+            module.imports().map(|i| (i.module(), i.name())),
+            &mut linker,
+        )?;
         let instance = linker
             .instantiate(&mut store, module)
             .map_err(|e| Error::Engine(format!("instantiating: {e:#}")))?;
-        let not_go =
-            |what: &str| Error::NotGoProgram(format!("missing or mistyped export {what:?}"));
-        let mem = instance
-            .get_memory(&mut store, "mem")
-            .ok_or_else(|| not_go("mem"))?;
-        let resume = instance
-            .get_typed_func::<(), ()>(&mut store, "resume")
-            .map_err(|_| not_go("resume"))?;
-        let getsp = instance
-            .get_typed_func::<(), i32>(&mut store, "getsp")
-            .map_err(|_| not_go("getsp"))?;
-        let run = instance
-            .get_typed_func::<(i32, i32), ()>(&mut store, "run")
-            .map_err(|_| not_go("run"))?;
-        store.data_mut().exports = Some(std::rc::Rc::new(Exports { mem, resume, getsp }));
-        Ok(Box::new(Instance {
-            guest: G(store),
-            run,
+        let mut func = |name| {
+            instance
+                .get_func(&mut store, name)
+                .ok_or_else(|| glue::not_go(name))
+        };
+        let (run, resume, getsp) = (func(glue::RUN)?, func(glue::RESUME)?, func(glue::GETSP)?);
+        let exports = Exports {
+            mem: instance
+                .get_memory(&mut store, glue::MEM)
+                .ok_or_else(|| glue::not_go(glue::MEM))?,
+            run: run.typed(&store).map_err(|_| glue::not_go(glue::RUN))?,
+            resume: resume
+                .typed(&store)
+                .map_err(|_| glue::not_go(glue::RESUME))?,
+            getsp: getsp.typed(&store).map_err(|_| glue::not_go(glue::GETSP))?,
+        };
+        store.data_mut().exports = Some(std::rc::Rc::new(exports));
+        Ok(Box::new(TopLevel {
+            guest: G::new(store),
+            _keep: None,
         }))
     }
 }

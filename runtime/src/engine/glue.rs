@@ -1,0 +1,189 @@
+//! What every backend shares: the export names, the context a store holds, the guest wrapper
+//! that implements [`Guest`] and [`Agent`] over any store or caller handle, the top-level
+//! instance, and the linking loop. A backend only maps its engine's types onto [`Access`] and
+//! [`Link`].
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use super::Backend;
+use crate::abi::Memory;
+use crate::error::{Abort, Error};
+use crate::guest::{call_go, Guest};
+use crate::host::Host;
+use crate::imports::{self, Import, SpFn};
+use crate::js::{Agent, JsResult, Value};
+
+/// The guest's linear memory.
+pub const MEM: &str = "mem";
+/// `run(argc, argv)`: starts the program.
+pub const RUN: &str = "run";
+/// `resume()`: delivers `_pendingEvent`.
+pub const RESUME: &str = "resume";
+/// `getsp()`: Go's stack pointer.
+pub const GETSP: &str = "getsp";
+/// Exports every Go js/wasm program has.
+pub const REQUIRED_EXPORTS: [&str; 4] = [RUN, RESUME, GETSP, MEM];
+/// Called first by `_gotest.callExport` (Go's own `syscall/js` tests).
+pub const TEST_EXPORT0: &str = "testExport0";
+/// Called by `_gotest.callExport` with its arguments.
+pub const TEST_EXPORT: &str = "testExport";
+
+/// The state a backend's store holds: the host, and the guest's exports once instantiated.
+pub struct Ctx<X> {
+    /// The host state.
+    pub host: Host,
+    /// Shared, so a host function reaches an export without cloning its typed handle
+    /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
+    pub exports: Option<Rc<X>>,
+}
+
+impl<X> Ctx<X> {
+    /// A context before instantiation.
+    pub fn new(host: Host) -> Ctx<X> {
+        Ctx {
+            host,
+            exports: None,
+        }
+    }
+}
+
+/// The error of an export a Go program lacks or has with the wrong type.
+pub fn not_go(export: &str) -> Error {
+    Error::NotGoProgram(format!("missing or mistyped export {export:?}"))
+}
+
+/// The fault of a host function reached before the exports were known.
+fn not_instantiated() -> Abort {
+    Abort::Fault("guest not instantiated yet".into())
+}
+
+/// A backend's store, or the handle its host functions receive, seen through the exports of
+/// type `X` (which also tells the engines' impls apart).
+pub trait Access<X> {
+    /// The context in the store.
+    fn ctx(&mut self) -> &mut Ctx<X>;
+    /// Runs `f` with linear memory and the host borrowed together.
+    fn with_memory(
+        &mut self,
+        exports: &X,
+        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
+    ) -> Result<(), Abort>;
+    /// Calls `resume`.
+    fn resume(&mut self, exports: &X) -> Result<(), Abort>;
+    /// Calls `getsp`.
+    fn getsp(&mut self, exports: &X) -> Result<i32, Abort>;
+    /// Calls `run(argc, argv)`.
+    fn run(&mut self, exports: &X, argc: i32, argv: i32) -> Result<(), Abort>;
+}
+
+/// The guest seen through a store or a caller handle `S`.
+pub struct G<S, X>(pub S, PhantomData<fn() -> X>);
+
+impl<S: Access<X>, X> G<S, X> {
+    /// Wraps a store or caller handle.
+    pub fn new(s: S) -> Self {
+        G(s, PhantomData)
+    }
+
+    fn exports(&mut self) -> Result<Rc<X>, Abort> {
+        self.0.ctx().exports.clone().ok_or_else(not_instantiated)
+    }
+}
+
+impl<S: Access<X>, X: 'static> Guest for G<S, X> {
+    fn host(&mut self) -> &mut Host {
+        &mut self.0.ctx().host
+    }
+
+    fn with_memory(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
+    ) -> Result<(), Abort> {
+        let ex = self.exports()?;
+        self.0.with_memory(&ex, f)
+    }
+
+    fn resume(&mut self) -> Result<(), Abort> {
+        let ex = self.exports()?;
+        self.0.resume(&ex)
+    }
+
+    fn getsp(&mut self) -> Result<u32, Abort> {
+        let ex = self.exports()?;
+        self.0.getsp(&ex).map(|sp| sp as u32)
+    }
+}
+
+impl<S: Access<X>, X: 'static> Agent for G<S, X> {
+    fn realm_any(&mut self) -> &mut dyn Any {
+        &mut self.0.ctx().host.realm
+    }
+
+    fn call_foreign(&mut self, id: u32, this: &Value, args: &[Value]) -> JsResult {
+        call_go(self, id, this, args)
+    }
+}
+
+/// A guest at the top level: its store, plus whatever must live as long as it (a watchdog).
+pub struct TopLevel<S, X> {
+    /// The guest.
+    pub guest: G<S, X>,
+    /// Held only to be dropped with the instance (a watchdog thread stops then).
+    pub _keep: Option<Box<dyn Any>>,
+}
+
+impl<S: Access<X>, X: 'static> Backend for TopLevel<S, X> {
+    fn guest(&mut self) -> &mut dyn Guest {
+        &mut self.guest
+    }
+
+    fn start(&mut self, argc: i32, argv: i32) -> Result<(), Abort> {
+        let ex = self.guest.exports()?;
+        self.guest.0.run(&ex, argc, argv)
+    }
+}
+
+/// How a backend defines each kind of import under `module::name`.
+pub trait Link {
+    /// A `(sp i32) -> ()` function running `f`.
+    fn sp(&mut self, module: &str, name: &str, f: SpFn) -> Result<(), String>;
+    /// `gojs.debug(value i32)`.
+    fn debug(&mut self, module: &str, name: &str) -> Result<(), String>;
+    /// `_gotest.add(a i32, b i32) -> i32`.
+    fn test_add(&mut self, module: &str, name: &str) -> Result<(), String>;
+    /// `_gotest.callExport(a i32, b i64) -> i64`.
+    fn test_call_export(&mut self, module: &str, name: &str) -> Result<(), String>;
+}
+
+/// Links every import of a module, failing on the first one this runtime does not provide.
+pub fn link_imports<'a>(
+    imports: impl IntoIterator<Item = (&'a str, &'a str)>,
+    linker: &mut impl Link,
+) -> Result<(), Error> {
+    for (m, n) in imports {
+        let import = imports::lookup(m, n).ok_or_else(|| Error::UnknownImport {
+            module: m.into(),
+            name: n.into(),
+        })?;
+        let linked = match import {
+            Import::Sp(f) => linker.sp(m, n, f),
+            Import::Debug => linker.debug(m, n),
+            Import::TestAdd => linker.test_add(m, n),
+            Import::TestCallExport => linker.test_call_export(m, n),
+        };
+        linked.map_err(|e| Error::Engine(format!("linking {m}::{n}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// `_gotest.add`: what Go's `syscall/js` tests expect of it.
+pub fn test_add(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+
+/// The fault of a test export the guest lacks.
+pub fn missing_export(name: &str) -> Abort {
+    Abort::Fault(format!("the guest does not export {name}"))
+}
