@@ -688,6 +688,8 @@ async function main() {
       };
       // Precedence, checked after __guest_call returns or throws:
       // trap > answer given during the call > exited > thrown > returned false.
+      // A refusal (false) that came with a __guest_error message (the seed's guest package
+      // does that for an unknown operation) is an unknown operation carrying that message.
       let ret;
       let threw = false;
       let thrown;
@@ -699,6 +701,9 @@ async function main() {
         if (!go.exited && settleTopLevel(err)) return null; // trap
         threw = true;
         thrown = err;
+      }
+      if (inv.answer !== null && ret === false && inv.answer.error !== undefined) {
+        return { invoke: step.op, error: { kind: "unknown_operation", message: inv.answer.error } };
       }
       if (inv.answer !== null) return answered();
       if (go.exited) return { invoke: step.op, error: exitedError() };

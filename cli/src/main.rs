@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
-use wasmexec::{Config, EngineKind, Error, JsValue, Runtime, Settings};
+use wasmexec::{Config, EngineKind, Error, JsValue, Runtime, Settings, Tier};
 
 const USAGE: &str = "\
 usage: wasmexec [OPTIONS] <PROGRAM.wasm | GO-PACKAGE-DIR> [GUEST-ARGS]...
@@ -14,6 +14,8 @@ everything after it is passed to the guest unparsed.
 
 options:
   --engine NAME          wasmtime (default), wasmer or wasmi; or set WASMEXEC_ENGINE
+  --tier TIER            auto (default: baseline code at once, optimized code compiled in the
+                         background for later runs), baseline or optimized; or WASMEXEC_TIER
   --env KEY=VALUE        set a guest environment variable (repeatable)
   --env-inherit          pass this process's environment to the guest
   --timeout DURATION     stop the guest after DURATION (e.g. 500ms, 10s, 2m)
@@ -35,6 +37,7 @@ enum Step {
 
 struct Options {
     engine: EngineKind,
+    tier: Tier,
     env: Vec<(String, String)>,
     env_inherit: bool,
     timeout: Option<Duration>,
@@ -68,6 +71,13 @@ fn split_pair(s: &str, what: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{what} expects NAME=VALUE, got {s:?}"))
 }
 
+fn env_tier() -> Result<Tier, String> {
+    match std::env::var("WASMEXEC_TIER") {
+        Ok(t) if !t.is_empty() => t.parse(),
+        _ => Ok(Tier::Auto),
+    }
+}
+
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let engine = match std::env::var("WASMEXEC_ENGINE") {
         Ok(e) if !e.is_empty() => e.parse()?,
@@ -75,6 +85,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
     };
     let mut o = Options {
         engine,
+        tier: env_tier()?,
         env: Vec::new(),
         env_inherit: false,
         timeout: None,
@@ -99,6 +110,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
             "--engine" => o.engine = value("--engine")?.parse()?,
+            "--tier" => o.tier = value("--tier")?.parse()?,
             "--env" => o.env.push(split_pair(&value("--env")?, "--env")?),
             "--env-inherit" => o.env_inherit = true,
             "--timeout" => o.timeout = Some(parse_duration(&value("--timeout")?)?),
@@ -178,6 +190,7 @@ fn go_runner_options(mut args: impl Iterator<Item = String>) -> Result<Options, 
         .ok_or("usage: go_js_wasm_exec [wasm binary] [arguments]")?;
     Ok(Options {
         engine,
+        tier: env_tier()?,
         env: Vec::new(),
         env_inherit: true,
         timeout: None,
@@ -295,7 +308,10 @@ fn run(o: Options) -> Result<i32, String> {
         path.to_path_buf()
     };
     let wasm = std::fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
-    let settings = Settings::default();
+    let settings = Settings {
+        tier: o.tier,
+        ..Settings::default()
+    };
     let mut runtime = Runtime::with_settings(o.engine, settings).map_err(|e| e.to_string())?;
     if o.cache {
         runtime = runtime.cache_dir(cache_root().join("modules"));
@@ -339,46 +355,64 @@ fn run(o: Options) -> Result<i32, String> {
     if o.steps.is_empty() {
         return guest.run_to_exit().map_err(|e| e.to_string());
     }
-    if let wasmexec::Status::Exited(code) = guest.run().map_err(|e| e.to_string())? {
-        return Ok(code);
+    let mut exited = match guest.run().map_err(|e| e.to_string())? {
+        wasmexec::Status::Exited(code) => Some(code),
+        wasmexec::Status::Idle => None,
+    };
+    if let Some(code) = exited {
+        eprintln!(
+            "wasmexec: the guest exited (status {code}) before the host-side steps; if main \
+             returned, block it (for example with select {{}}) to keep its functions callable"
+        );
     }
-    use std::io::Write;
+    let mut missed = false;
     for step in &o.steps {
-        let line = match step {
-            Step::Call(name, text) => {
-                match guest.call(name, &[JsValue::Bytes(text.clone().into_bytes())]) {
-                    Ok(v) => format!(
-                        "{{\"call\":{},\"result\":{}}}",
-                        render(&JsValue::from(name.as_str())),
-                        render(&v)
-                    ),
-                    Err(Error::Exited(code)) => return Ok(code),
-                    Err(e) => format!(
-                        "{{\"call\":{},\"error\":{}}}",
-                        render(&JsValue::from(name.as_str())),
-                        render(&JsValue::String(e.to_string()))
-                    ),
-                }
+        let line = match exited {
+            Some(code) => {
+                missed = true;
+                step_line(step, Err(format!("the guest has exited (status {code})")))
             }
-            Step::Invoke(op, payload) => match guest.invoke(op, payload.as_bytes()) {
-                Ok(bytes) => format!(
-                    "{{\"invoke\":{},\"result\":{}}}",
-                    render(&JsValue::from(op.as_str())),
-                    render(&JsValue::Bytes(bytes))
-                ),
-                Err(Error::Exited(code)) => return Ok(code),
-                Err(e) => format!(
-                    "{{\"invoke\":{},\"error\":{}}}",
-                    render(&JsValue::from(op.as_str())),
-                    render(&JsValue::String(e.to_string()))
-                ),
-            },
+            None => {
+                let outcome = run_step(&mut guest, step);
+                if let Err(Error::Exited(code)) = &outcome {
+                    exited = Some(*code);
+                }
+                step_line(step, outcome.map_err(|e| e.to_string()))
+            }
         };
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
     }
-    Ok(guest.exit_code().unwrap_or(0))
+    let code = guest.exit_code().or(exited).unwrap_or(0);
+    // Steps were asked for and could not run: that is a failure even if the guest's was not.
+    Ok(if missed && code == 0 { 1 } else { code })
+}
+
+use std::io::Write as _;
+
+fn run_step(guest: &mut wasmexec::Instance, step: &Step) -> Result<JsValue, Error> {
+    match step {
+        Step::Call(name, text) => guest.call(name, &[JsValue::Bytes(text.clone().into_bytes())]),
+        Step::Invoke(op, payload) => guest.invoke(op, payload.as_bytes()).map(JsValue::Bytes),
+    }
+}
+
+/// The JSON line of a step: `{"call":NAME,"result":...}` or `{"invoke":OP,"error":TEXT}`.
+/// Error texts are the guest's own words where it sent some (waPC errors).
+fn step_line(step: &Step, outcome: Result<JsValue, String>) -> String {
+    let (kind, name) = match step {
+        Step::Call(name, _) => ("call", name),
+        Step::Invoke(op, _) => ("invoke", op),
+    };
+    let name = render(&JsValue::from(name.as_str()));
+    match outcome {
+        Ok(v) => format!("{{\"{kind}\":{name},\"result\":{}}}", render(&v)),
+        Err(e) => format!(
+            "{{\"{kind}\":{name},\"error\":{}}}",
+            render(&JsValue::String(e))
+        ),
+    }
 }
 
 fn main() -> ExitCode {

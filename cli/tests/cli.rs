@@ -164,3 +164,72 @@ fn timeout_stops_a_guest_that_spins_on_every_engine() {
         );
     }
 }
+
+/// Every engine compiled into the CLI.
+const ENGINES: [&str; 3] = ["wasmtime", "wasmer", "wasmi"];
+
+#[test]
+fn steps_after_the_guest_exited_say_so_and_fail() {
+    // Shaped like the seed project's waPC example: main returns after registering.
+    let wasm = guest("wapc_main_returns");
+    for engine in ENGINES {
+        let out = wasmexec(&[
+            "--engine",
+            engine,
+            "--host-call",
+            "myBinding/sample/hello=Hi {payload}",
+            "--invoke",
+            "hello=World",
+            "--call",
+            "__guest_call=x",
+            wasm.to_str().unwrap(),
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "registered; main returns",
+                r#"{"invoke":"hello","error":"the guest has exited (status 0)"}"#,
+                r#"{"call":"__guest_call","error":"the guest has exited (status 0)"}"#,
+            ],
+            "{engine}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{engine}: steps could not run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{engine}: one hint: {stderr}");
+        assert!(stderr.contains("select {}"), "{engine}: {stderr}");
+    }
+}
+
+#[test]
+fn wapc_errors_are_the_guests_words() {
+    let wasm = guest("wapc_guest_error");
+    let unknown = guest("wapc_unknown_op");
+    for engine in ENGINES {
+        let out = wasmexec(&[
+            "--engine",
+            engine,
+            "--invoke",
+            "always_fail=x",
+            wasm.to_str().unwrap(),
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains(r#"{"invoke":"always_fail","error":"operation failed: ünïcode ✗"}"#),
+            "{engine}: {stdout}"
+        );
+        let out = wasmexec(&[
+            "--engine",
+            engine,
+            "--invoke",
+            "nope=x",
+            unknown.to_str().unwrap(),
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains(r#"{"invoke":"nope","error":"unknown operation \"nope\""}"#),
+            "{engine}: {stdout}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 // Command bench is the guest of the benchmarks (runtime/benches/roundtrip.rs and
 // scripts/bench.mjs). Its first argument picks what it measures:
 //
-//	js N     N syscall/js crossings (a property read and a method call), prints ns per op
+//	js N     N syscall/js crossings of each kind (a property read, a property write, a
+//	         method call, a 1 KiB copy into and out of a Uint8Array), prints ns per op
 //	cpu      a CPU-bound loop (SHA-256 over 64 MiB), prints milliseconds
 //	exit     returns at once (start-up cost)
 //	serve    publishes echo (js.FuncOf) and the waPC operation echo, then waits
@@ -40,7 +41,22 @@ func main() {
 			_ = math.Call("abs", -i).Int()
 		}
 		call := time.Since(start)
-		fmt.Printf("get_ns %d\ncall_ns %d\n", get.Nanoseconds()/int64(n), call.Nanoseconds()/int64(n))
+		obj := js.Global().Get("Object").New()
+		start = time.Now()
+		for i := 0; i < n; i++ {
+			obj.Set("x", i)
+		}
+		set := time.Since(start)
+		buf := make([]byte, 1024)
+		arr := js.Global().Get("Uint8Array").New(len(buf))
+		start = time.Now()
+		for i := 0; i < n/2; i++ {
+			js.CopyBytesToJS(arr, buf)
+			js.CopyBytesToGo(buf, arr)
+		}
+		cp := time.Since(start)
+		per := func(d time.Duration) int64 { return d.Nanoseconds() / int64(n) }
+		fmt.Printf("get_ns %d\nset_ns %d\ncall_ns %d\ncopy_ns %d\n", per(get), per(set), per(call), per(cp))
 	case "cpu":
 		buf := make([]byte, 1<<20)
 		for i := range buf {

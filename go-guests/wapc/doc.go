@@ -10,8 +10,9 @@
 //     which returns a two-element array [response Uint8Array|null,
 //     error string|null].
 //   - The guest publishes a global function __guest_call(operation string,
-//     payload Uint8Array) bool. It returns false, without answering, when
-//     the operation is unknown or the arguments are malformed. Otherwise it
+//     payload Uint8Array) bool. It returns false when the arguments are
+//     malformed, and when the operation is unknown, after sending the reason
+//     with wapc.__guest_error (as the seed project's package does). Otherwise it
 //     returns true and runs the operation's Function in a new goroutine;
 //     when that Function returns, the guest answers exactly once with
 //     wapc.__guest_response (on success) or wapc.__guest_error (with the

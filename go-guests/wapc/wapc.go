@@ -4,6 +4,7 @@ package wapc
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"syscall/js"
 )
@@ -74,6 +75,8 @@ func guestCall(_ js.Value, args []js.Value) any {
 	fn, ok := registry[operation]
 	registryMu.Unlock()
 	if !ok {
+		// Say why, as the seed project's guest package does, then refuse.
+		host().Call("__guest_error", bytesToJS([]byte(fmt.Sprintf("unknown operation %q", operation))))
 		return false
 	}
 

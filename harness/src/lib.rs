@@ -5,6 +5,7 @@
 //! format is in `fixtures/README.md`).
 
 pub mod encoding;
+pub mod engines;
 pub mod guests;
 pub mod mounts;
 pub mod spec;

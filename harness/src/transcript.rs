@@ -10,9 +10,10 @@ use std::rc::Rc;
 
 use anyhow::{bail, Context as _, Result};
 use serde_json::{json, Value as Json};
-use wasmexec::{Config, Error, Exchange, JsValue, Runtime, Status};
+use wasmexec::{Config, Error, Exchange, JsValue, Status};
 
 use crate::encoding::{bytes_json, value_json};
+use crate::engines::EngineConfig;
 use crate::mounts::fs_root;
 use crate::spec::{arg_value, Spec};
 
@@ -41,7 +42,10 @@ fn error_json(e: &Error) -> Json {
         Error::NotAFunction(_) => json!({"kind": "not_a_function"}),
         Error::Exited(code) => json!({"kind": "exited", "code": code}),
         Error::Thrown(v) => json!({"kind": "thrown", "value": value_json(v)}),
-        Error::UnknownOperation(_) => json!({"kind": "unknown_operation"}),
+        Error::UnknownOperation { message: None, .. } => json!({"kind": "unknown_operation"}),
+        Error::UnknownOperation {
+            message: Some(m), ..
+        } => json!({"kind": "unknown_operation", "message": m}),
         Error::GuestError(m) => json!({"kind": "guest_error", "message": m}),
         Error::NoAnswer(_) => json!({"kind": "no_answer"}),
         other => json!({"kind": "host", "message": other.to_string()}),
@@ -109,7 +113,8 @@ pub fn harness_object() -> JsValue {
 }
 
 /// Runs a fixture on our runtime and returns its transcript.
-pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Result<Json> {
+pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) -> Result<Json> {
+    let runtime = engine.runtime();
     let module = runtime.compile(wasm).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (stdout, stderr) = (Capture::default(), Capture::default());
     let mut config = Config::new()
@@ -124,14 +129,14 @@ pub fn run_engine(runtime: &Runtime, name: &str, spec: &Spec, wasm: &[u8]) -> Re
         config = config.env(k, v);
     }
     if spec.fs {
-        let dir = fs_root(name, runtime.kind().name())?;
+        let dir = fs_root(name, engine.name())?;
         config =
             config
                 .env("FSROOT", dir.to_string_lossy())
                 .mount(&dir, dir.to_string_lossy(), false);
     }
     if !spec.mounts.is_empty() {
-        let p = crate::mounts::prepare(name, runtime.kind().name(), spec)?;
+        let p = crate::mounts::prepare(name, engine.name(), spec)?;
         for (dir, guest, ro) in &p.mounts {
             config = config.mount(dir, guest, *ro);
         }

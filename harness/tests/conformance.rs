@@ -7,11 +7,11 @@
 //! - `WASMEXEC_REFERENCE=node`: compare live against Node instead of the stored snapshot.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use wasmexec::{EngineKind, Runtime};
+use wasmexec_harness::engines::EngineConfig;
 use wasmexec_harness::spec::Spec;
 use wasmexec_harness::{guests, repo_root, target_dir, transcript};
 
@@ -48,23 +48,6 @@ fn fixtures() -> Vec<Fixture> {
             Fixture { name, spec }
         })
         .collect()
-}
-
-fn runtime(kind: EngineKind) -> &'static Runtime {
-    static RUNTIMES: OnceLock<Mutex<Vec<(EngineKind, &'static Runtime)>>> = OnceLock::new();
-    let mut all = RUNTIMES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some((_, r)) = all.iter().find(|(k, _)| *k == kind) {
-        return r;
-    }
-    let r = Runtime::new(kind)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .cache_dir(target_dir().join("wasmexec-cache"));
-    let r: &'static Runtime = Box::leak(Box::new(r));
-    all.push((kind, r));
-    r
 }
 
 fn wasm_path(name: &str) -> Result<PathBuf, Failed> {
@@ -111,7 +94,7 @@ fn snapshot(name: &str, spec: &Spec, rendered: &str) -> Result<(), Failed> {
     })
 }
 
-fn run_engine_trial(kind: EngineKind, fixture: &Fixture) -> Result<(), Failed> {
+fn run_engine_trial(kind: EngineConfig, fixture: &Fixture) -> Result<(), Failed> {
     let path = wasm_path(&fixture.name)?;
     let wasm = std::fs::read(&path).map_err(|e| Failed::from(e.to_string()))?;
     check_imports(&wasm)?;
@@ -120,7 +103,7 @@ fn run_engine_trial(kind: EngineKind, fixture: &Fixture) -> Result<(), Failed> {
     let t = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            transcript::run_engine(runtime(kind), &name, &spec, &wasm).map_err(|e| format!("{e:#}"))
+            transcript::run_engine(kind, &name, &spec, &wasm).map_err(|e| format!("{e:#}"))
         })
         .expect("spawn guest thread")
         .join()
@@ -130,7 +113,7 @@ fn run_engine_trial(kind: EngineKind, fixture: &Fixture) -> Result<(), Failed> {
         .spec
         .known_differences
         .iter()
-        .find(|d| d.engine == kind.name() || d.engine == "all");
+        .find(|d| kind.matches(&d.engine));
     let result = if std::env::var("WASMEXEC_REFERENCE").as_deref() == Ok("node") {
         let reference =
             transcript::render(&transcript::run_node(&fixture.name, &fixture.spec, &path)?);
@@ -174,13 +157,13 @@ fn bless_trial(fixture: &Fixture) -> Result<(), Failed> {
 }
 
 /// A std suite on one engine: same verdict and same passing tests as under Node.
-fn std_trial(kind: EngineKind, pkg: &'static str) -> Result<(), Failed> {
+fn std_trial(kind: EngineConfig, pkg: &'static str) -> Result<(), Failed> {
     let reference =
         wasmexec_harness::std_suites::run_node(pkg).map_err(|e| Failed::from(format!("{e:#}")))?;
     let ours = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            wasmexec_harness::std_suites::run_engine(runtime(kind), pkg)
+            wasmexec_harness::std_suites::run_engine(kind.runtime(), pkg)
                 .map_err(|e| format!("{e:#}"))
         })
         .expect("spawn guest thread")
@@ -217,7 +200,7 @@ fn std_trial(kind: EngineKind, pkg: &'static str) -> Result<(), Failed> {
     .into())
 }
 
-fn write_report(outcomes: &[Outcome], engines: &[EngineKind], fixtures: &[Fixture]) {
+fn write_report(outcomes: &[Outcome], engines: &[EngineConfig], fixtures: &[Fixture]) {
     use std::fmt::Write as _;
     let mut md = String::from("# Conformance report\n\n");
     let _ = writeln!(md, "Go: `{}`\n", guests::go_version().unwrap_or_default());
@@ -280,7 +263,7 @@ fn write_report(outcomes: &[Outcome], engines: &[EngineKind], fixtures: &[Fixtur
 fn main() {
     let args = Arguments::from_args();
     let fixtures = Arc::new(fixtures());
-    let engines = EngineKind::available();
+    let engines = EngineConfig::all();
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let bless = std::env::var("WASMEXEC_BLESS").is_ok_and(|v| v == "1");
     let mut trials = Vec::new();

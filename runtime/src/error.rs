@@ -33,8 +33,14 @@ pub enum Error {
     NotAFunction(String),
     /// The called JS function threw this value.
     Thrown(JsValue),
-    /// waPC: the guest does not know this operation.
-    UnknownOperation(String),
+    /// waPC: the guest does not know this operation (it refused it, with this message if it
+    /// sent one).
+    UnknownOperation {
+        /// The operation invoked.
+        operation: String,
+        /// What the guest sent with `__guest_error` while refusing, if anything.
+        message: Option<String>,
+    },
     /// waPC: the guest answered with an error.
     GuestError(String),
     /// waPC: the guest went idle without answering.
@@ -61,8 +67,13 @@ impl fmt::Display for Error {
             Error::NotFound(n) => write!(f, "no global function {n:?}"),
             Error::NotAFunction(n) => write!(f, "global {n:?} is not a function"),
             Error::Thrown(v) => write!(f, "the function threw {v:?}"),
-            Error::UnknownOperation(op) => write!(f, "the guest has no waPC operation {op:?}"),
-            Error::GuestError(m) => write!(f, "guest error: {m}"),
+            Error::UnknownOperation {
+                message: Some(m), ..
+            } => f.write_str(m),
+            Error::UnknownOperation { operation, .. } => {
+                write!(f, "the guest has no waPC operation {operation:?}")
+            }
+            Error::GuestError(m) => f.write_str(m),
             Error::NoAnswer(op) => write!(f, "the guest went idle without answering {op:?}"),
             Error::Io(m) => write!(f, "i/o error: {m}"),
         }

@@ -415,24 +415,42 @@ impl Instance {
             Value::Object(Obj::bytes(payload.to_vec())),
         ];
         let outcome = self.guarded_call(&guest_call, &Value::Undefined, &args);
-        let accepted = match outcome {
-            Ok(v) => v.truthy(),
-            Err(Throw::Value(e)) => return Err(Error::Thrown(from_value(&e))),
+        // As the reference decides, once __guest_call is back: a trap, then an answer given
+        // during the call, then the guest's exit, then a thrown error, then a refusal.
+        let (accepted, thrown) = match outcome {
+            Ok(v) => (v.truthy(), None),
+            Err(Throw::Value(e)) => (true, Some(e)),
             Err(Throw::Abort(a)) => {
                 self.settle::<()>(Err(a))?;
-                false
+                (true, None)
             }
         };
+        match self.host().wapc().answer.take() {
+            // The seed's guest package refuses an unknown operation with a message.
+            Some(Err(msg)) if !accepted => {
+                return Err(Error::UnknownOperation {
+                    operation: operation.into(),
+                    message: Some(msg),
+                })
+            }
+            Some(answer) => return answer.map_err(Error::GuestError),
+            None => {}
+        }
         if let Some(code) = self.host().exited {
             return Err(Error::Exited(code));
         }
+        if let Some(e) = thrown {
+            return Err(Error::Thrown(from_value(&e)));
+        }
         if !accepted {
-            return Err(Error::UnknownOperation(operation.into()));
+            return Err(Error::UnknownOperation {
+                operation: operation.into(),
+                message: None,
+            });
         }
         let status = self.run_while(|h| h.wapc().answer.is_none())?;
         match self.host().wapc().answer.take() {
-            Some(Ok(bytes)) => Ok(bytes),
-            Some(Err(msg)) => Err(Error::GuestError(msg)),
+            Some(answer) => answer.map_err(Error::GuestError),
             None => match status {
                 Status::Exited(code) => Err(Error::Exited(code)),
                 Status::Idle => Err(Error::NoAnswer(operation.into())),

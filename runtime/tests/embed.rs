@@ -105,7 +105,7 @@ fn host_api_on_every_engine() {
         );
 
         assert!(
-            matches!(p.invoke("missing", b""), Err(Error::UnknownOperation(op)) if op == "missing"),
+            matches!(p.invoke("missing", b""), Err(Error::UnknownOperation { operation, .. }) if operation == "missing"),
             "{kind}"
         );
         assert!(
@@ -241,5 +241,71 @@ fn a_host_function_called_directly_that_panics_traps_too() {
             matches!(p.call("add", &[]), Err(Error::Aborted(_))),
             "{kind}"
         );
+    }
+}
+
+#[test]
+fn auto_tier_starts_on_baseline_code_then_caches_optimized_code() {
+    use wasmexec::{Settings, Tier};
+    let auto = Settings {
+        tier: Tier::Auto,
+        ..Settings::default()
+    };
+    for kind in [EngineKind::Wasmtime, EngineKind::Wasmer] {
+        if !kind.is_available() {
+            continue;
+        }
+        let dir =
+            std::env::temp_dir().join(format!("wasmexec-tiers-{kind}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let runtime = Runtime::with_settings(kind, auto.clone())
+            .unwrap()
+            .cache_dir(&dir);
+        let first = runtime.compile(plugin_wasm()).unwrap();
+        assert!(
+            !first.is_optimized(),
+            "{kind}: a first compile is baseline code"
+        );
+        // Baseline code runs the guest as optimized code would.
+        let log = JsValue::function(|_, _| Ok(JsValue::Undefined));
+        let config = Config::new()
+            .stdout(std::io::sink())
+            .global("myHost", JsValue::object([("log", log)]));
+        let mut guest = runtime.instantiate(&first, config).unwrap();
+        guest.run().unwrap();
+        assert_eq!(
+            guest
+                .call("add", &[JsValue::from(2.0), JsValue::from(3.5)])
+                .unwrap(),
+            JsValue::Number(5.5)
+        );
+        // The optimizing compiler finishes in the background; later compiles get its code.
+        // (A liveness bound, not a timing assertion.)
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+        while !runtime.compile(plugin_wasm()).unwrap().is_optimized() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{kind}: never optimized"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        // A later run (a new runtime on the same cache) starts from optimized code, and the
+        // optimized entry replaced the baseline one.
+        let later = Runtime::with_settings(kind, auto.clone())
+            .unwrap()
+            .cache_dir(&dir);
+        assert!(
+            later.compile(plugin_wasm()).unwrap().is_optimized(),
+            "{kind}"
+        );
+        let entries = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "bin"))
+            })
+            .count();
+        assert_eq!(entries, 1, "{kind}: one entry, the optimized one");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -88,12 +88,51 @@ pub(crate) trait Backend {
 /// A compiled module of one engine (each backend downcasts to its own module type).
 pub(crate) type Compiled = Arc<dyn Any + Send + Sync>;
 
+/// The code an engine made: by its fast baseline compiler or its optimizing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CodeTier {
+    /// Compiled quickly, runs slower (wasmtime: Winch; wasmer: Singlepass).
+    Baseline,
+    /// Compiled slowly, runs fast (Cranelift).
+    Optimized,
+}
+
+/// Which compiler a [`crate::Runtime`] uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Tier {
+    /// Optimized code from the cache if there is some; otherwise baseline code at once, while
+    /// the optimizing compiler runs in the background, for later compiles of the same module
+    /// in this process and, through the disk cache, for later runs.
+    #[default]
+    Auto,
+    /// The baseline compiler only.
+    Baseline,
+    /// The optimizing compiler only.
+    Optimized,
+}
+
+impl FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(Tier::Auto),
+            "baseline" => Ok(Tier::Baseline),
+            "optimized" => Ok(Tier::Optimized),
+            _ => Err(format!(
+                "unknown tier {s:?} (expected auto, baseline or optimized)"
+            )),
+        }
+    }
+}
+
 /// What the core asks of an engine.
 pub(crate) trait EngineImpl: Send + Sync {
-    /// Compiles (or validates) a module.
-    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error>;
-    /// The imports and exports of a module it compiled.
-    fn shape(&self, m: &Compiled) -> ModuleShape;
+    /// Does it have a baseline compiler besides its optimizing one?
+    fn has_baseline(&self) -> bool {
+        false
+    }
+    /// Compiles (or validates) a module with the compiler of `tier`.
+    fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error>;
     /// Can it serialise compiled code?
     fn caches_code(&self) -> bool {
         true
@@ -102,12 +141,13 @@ pub(crate) trait EngineImpl: Send + Sync {
     fn serialize(&self, _m: &Compiled) -> Option<Vec<u8>> {
         None
     }
-    /// Reloads serialised compiled code; `None` if it is not usable.
-    fn deserialize(&self, _bytes: &[u8]) -> Option<Compiled> {
+    /// Reloads serialised code of `tier`; `None` if it is not usable.
+    fn deserialize(&self, _bytes: &[u8], _tier: CodeTier) -> Option<Compiled> {
         None
     }
-    /// A string that changes whenever compiled code would: engine and version.
-    fn identity(&self) -> String;
+    /// A string that changes whenever the code of `tier` would: engine, compiler, version and
+    /// configuration.
+    fn identity(&self, tier: CodeTier) -> String;
     /// Instantiates with the `gojs` imports linked; with `timeout`, the host's deadline
     /// interrupts running code.
     fn instantiate(
@@ -133,11 +173,14 @@ pub(crate) fn new(kind: EngineKind, settings: &Settings) -> Result<Box<dyn Engin
     }
 }
 
-/// Engine settings that change compiled code (part of the cache key).
+/// Engine settings.
 #[derive(Clone, Debug, Hash)]
 pub struct Settings {
-    /// Maximum wasm stack, in bytes.
+    /// Maximum wasm stack, in bytes (it changes compiled code, so it is part of the cache
+    /// key).
     pub max_wasm_stack: usize,
+    /// Which compiler to use.
+    pub tier: Tier,
 }
 
 impl Default for Settings {
@@ -145,40 +188,7 @@ impl Default for Settings {
         // Go's Node runner raises V8's stack to 8 MiB for deeply recursive test suites.
         Settings {
             max_wasm_stack: 8 << 20,
+            tier: Tier::default(),
         }
     }
-}
-
-/// Imports and exports of a module, engine-independent.
-#[derive(Clone, Debug, Default)]
-pub struct ModuleShape {
-    /// `(module, name)` of every function import.
-    pub imports: Vec<(String, String)>,
-    /// Export names.
-    pub exports: Vec<String>,
-}
-
-/// Checks that a module is a Go js/wasm program whose imports this runtime provides.
-pub fn check_shape(shape: &ModuleShape) -> Result<(), Error> {
-    for export in glue::REQUIRED_EXPORTS {
-        if !shape.exports.iter().any(|e| e == export) {
-            return Err(Error::NotGoProgram(format!(
-                "it does not export {export:?}"
-            )));
-        }
-    }
-    if !shape.imports.iter().any(|(m, _)| m == "gojs" || m == "go") {
-        return Err(Error::NotGoProgram(
-            "it imports nothing from the gojs module".into(),
-        ));
-    }
-    for (module, name) in &shape.imports {
-        if crate::imports::lookup(module, name).is_none() {
-            return Err(Error::UnknownImport {
-                module: module.clone(),
-                name: name.clone(),
-            });
-        }
-    }
-    Ok(())
 }

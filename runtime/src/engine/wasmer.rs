@@ -14,13 +14,20 @@ use wasmer::{
 };
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
-use super::{Backend, Compiled, EngineImpl, ModuleShape, Settings};
+use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
 use crate::imports::{self, SpFn};
 
-/// A wasmer engine (Cranelift) configured for Go guests.
+/// wasmer configured for Go guests: a Cranelift engine and a Singlepass one.
 pub struct Engine {
+    optimized: wasmer::Engine,
+    baseline: wasmer::Engine,
+}
+
+/// A compiled module and the engine that made it (its stores must be of that engine).
+struct Compiled2 {
+    module: Module,
     engine: wasmer::Engine,
 }
 
@@ -242,8 +249,8 @@ impl Link for Linking<'_> {
     }
 }
 
-fn module(m: &Compiled) -> Result<&Module, Error> {
-    m.downcast_ref::<Module>()
+fn module(m: &Compiled) -> Result<&Compiled2, Error> {
+    m.downcast_ref::<Compiled2>()
         .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
 }
 
@@ -255,43 +262,53 @@ impl Engine {
         if vm < settings.max_wasm_stack {
             wasmer::sys::vm::set_stack_size(settings.max_wasm_stack);
         }
-        let engine = wasmer::Engine::from(wasmer::sys::Cranelift::new());
-        Ok(Engine { engine })
+        Ok(Engine {
+            optimized: wasmer::Engine::from(wasmer::sys::Cranelift::new()),
+            baseline: wasmer::Engine::from(wasmer::sys::Singlepass::new()),
+        })
+    }
+
+    fn engine(&self, tier: CodeTier) -> &wasmer::Engine {
+        match tier {
+            CodeTier::Baseline => &self.baseline,
+            CodeTier::Optimized => &self.optimized,
+        }
+    }
+
+    fn wrap(&self, module: Module, tier: CodeTier) -> Compiled {
+        let engine = self.engine(tier).clone();
+        Arc::new(Compiled2 { module, engine })
     }
 }
 
 impl EngineImpl for Engine {
-    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
-        let m = Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))?;
-        Ok(Arc::new(m))
+    fn has_baseline(&self) -> bool {
+        true
     }
 
-    fn shape(&self, m: &Compiled) -> ModuleShape {
-        let m = module(m).expect("shape of a module this engine compiled");
-        ModuleShape {
-            imports: m
-                .imports()
-                .map(|i| (i.module().to_string(), i.name().to_string()))
-                .collect(),
-            exports: m.exports().map(|e| e.name().to_string()).collect(),
-        }
+    fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
+        let m = Module::new(self.engine(tier), wasm)
+            .map_err(|e| Error::InvalidModule(e.to_string()))?;
+        Ok(self.wrap(m, tier))
     }
 
     fn serialize(&self, m: &Compiled) -> Option<Vec<u8>> {
-        module(m).ok()?.serialize().ok().map(|b| b.to_vec())
+        module(m).ok()?.module.serialize().ok().map(|b| b.to_vec())
     }
 
-    fn deserialize(&self, bytes: &[u8]) -> Option<Compiled> {
+    fn deserialize(&self, bytes: &[u8], tier: CodeTier) -> Option<Compiled> {
         // SAFETY: `Module::deserialize` requires bytes produced by `Module::serialize` of a
         // compatible wasmer. The module cache only hands us bytes whose SHA-256 it verified
-        // against the digest it recorded when it wrote them from `Module::serialize`, and
-        // wasmer itself rejects bytes from another artifact version or for missing CPU features.
-        let m = unsafe { Module::deserialize(&self.engine, bytes).ok()? };
-        Some(Arc::new(m) as Arc<dyn Any + Send + Sync>)
+        // against the digest it recorded when it wrote them from `Module::serialize` of the
+        // engine of this tier (the tier is part of the entry's key: wasmer cannot tell
+        // compilers' artifacts apart), and wasmer rejects bytes from another artifact version
+        // or for missing CPU features.
+        let m = unsafe { Module::deserialize(self.engine(tier), bytes).ok()? };
+        Some(self.wrap(m, tier))
     }
 
-    fn identity(&self) -> String {
-        "wasmer-7.4-cranelift".into()
+    fn identity(&self, tier: CodeTier) -> String {
+        format!("wasmer-7.4-{}", self.engine(tier).deterministic_id())
     }
 
     /// With `timeout`, running guest code is interrupted at the host's deadline.
@@ -301,9 +318,9 @@ impl EngineImpl for Engine {
         host: Host,
         timeout: bool,
     ) -> Result<Box<dyn Backend>, Error> {
-        let module = module(m)?;
+        let Compiled2 { module, engine } = module(m)?;
         let deadline = host.deadline.filter(|_| timeout);
-        let mut store = Store::new(self.engine.clone());
+        let mut store = Store::new(engine.clone());
         let env = FunctionEnv::new(&mut store, Ctx::new(host));
         let mut linking = Linking {
             store: &mut store,

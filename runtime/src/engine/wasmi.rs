@@ -15,7 +15,7 @@ use wasmi::{
 };
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
-use super::{Backend, Compiled, EngineImpl, ModuleShape, Settings};
+use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
 use crate::imports::{self, SpFn};
@@ -221,28 +221,18 @@ impl Engine {
 }
 
 impl EngineImpl for Engine {
-    /// Validates `wasm` (functions are translated lazily, on first call).
-    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
+    /// Validates `wasm` (functions are translated lazily, on first call): an interpreter has
+    /// one tier.
+    fn compile(&self, wasm: &[u8], _tier: CodeTier) -> Result<Compiled, Error> {
         let m = Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))?;
         Ok(Arc::new(m))
-    }
-
-    fn shape(&self, m: &Compiled) -> ModuleShape {
-        let m = module(m).expect("shape of a module this engine compiled");
-        ModuleShape {
-            imports: m
-                .imports()
-                .map(|i| (i.module().to_string(), i.name().to_string()))
-                .collect(),
-            exports: m.exports().map(|e| e.name().to_string()).collect(),
-        }
     }
 
     fn caches_code(&self) -> bool {
         false
     }
 
-    fn identity(&self) -> String {
+    fn identity(&self, _tier: CodeTier) -> String {
         "wasmi-2".into()
     }
 

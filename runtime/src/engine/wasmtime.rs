@@ -8,14 +8,15 @@ use std::time::{Duration, Instant};
 use wasmtime::{AsContextMut, Caller, Linker, Memory, Module, Store, Trap, TypedFunc};
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
-use super::{Backend, Compiled, EngineImpl, ModuleShape, Settings};
+use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
 use crate::imports::{self, SpFn};
 
-/// A wasmtime engine configured for Go guests.
+/// wasmtime configured for Go guests: a Cranelift engine and a Winch one.
 pub struct Engine {
-    engine: wasmtime::Engine,
+    optimized: wasmtime::Engine,
+    baseline: wasmtime::Engine,
     ticker: Arc<OnceLock<()>>,
 }
 
@@ -137,30 +138,55 @@ fn module(m: &Compiled) -> Result<&Module, Error> {
         .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
 }
 
+fn config(settings: &Settings, strategy: wasmtime::Strategy) -> wasmtime::Config {
+    let mut config = wasmtime::Config::new();
+    config.strategy(strategy);
+    config.max_wasm_stack(settings.max_wasm_stack);
+    // Unused (no async), but wasmtime checks it bounds the wasm stack.
+    config.async_stack_size(settings.max_wasm_stack + (1 << 20));
+    config.epoch_interruption(true);
+    // Host panics are caught at every import, so no Rust unwinding crosses wasm frames, and
+    // traps are reported without native backtraces: unwind tables are compile time spent for
+    // nothing (a sixth of a baseline compile).
+    config.native_unwind_info(false);
+    if strategy == wasmtime::Strategy::Winch {
+        // Winch still compiles the entry trampolines with Cranelift; optimising them costs
+        // more time than they ever win back.
+        config.cranelift_opt_level(wasmtime::OptLevel::None);
+    }
+    config
+}
+
 impl Engine {
-    /// A Cranelift engine with epoch interruption and Go's stack needs.
+    /// Engines with epoch interruption and Go's stack needs.
     pub fn new(settings: &Settings) -> Result<Engine, Error> {
-        let mut config = wasmtime::Config::new();
-        config.max_wasm_stack(settings.max_wasm_stack);
-        // Unused (no async), but wasmtime checks it bounds the wasm stack.
-        config.async_stack_size(settings.max_wasm_stack + (1 << 20));
-        config.epoch_interruption(true);
-        let engine = wasmtime::Engine::new(&config).map_err(|e| Error::Engine(format!("{e:#}")))?;
+        let engine = |strategy| {
+            wasmtime::Engine::new(&config(settings, strategy))
+                .map_err(|e| Error::Engine(format!("{e:#}")))
+        };
         Ok(Engine {
-            engine,
+            optimized: engine(wasmtime::Strategy::Cranelift)?,
+            baseline: engine(wasmtime::Strategy::Winch)?,
             ticker: Arc::new(OnceLock::new()),
         })
+    }
+
+    fn engine(&self, tier: CodeTier) -> &wasmtime::Engine {
+        match tier {
+            CodeTier::Baseline => &self.baseline,
+            CodeTier::Optimized => &self.optimized,
+        }
     }
 
     /// Ticks the engine's epoch so deadlines are noticed inside running guest code.
     fn start_ticker(&self) {
         self.ticker.get_or_init(|| {
-            let engine = self.engine.clone();
+            let engines = [self.optimized.clone(), self.baseline.clone()];
             std::thread::Builder::new()
                 .name("wasmexec-epoch".into())
                 .spawn(move || loop {
                     std::thread::sleep(Duration::from_millis(10));
-                    engine.increment_epoch();
+                    engines.iter().for_each(wasmtime::Engine::increment_epoch);
                 })
                 .expect("spawn the epoch ticker thread");
         });
@@ -187,38 +213,33 @@ impl Engine {
 }
 
 impl EngineImpl for Engine {
-    fn compile(&self, wasm: &[u8]) -> Result<Compiled, Error> {
-        let m =
-            Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(format!("{e:#}")))?;
-        Ok(Arc::new(m))
+    fn has_baseline(&self) -> bool {
+        true
     }
 
-    fn shape(&self, m: &Compiled) -> ModuleShape {
-        let m = module(m).expect("shape of a module this engine compiled");
-        ModuleShape {
-            imports: m
-                .imports()
-                .map(|i| (i.module().to_string(), i.name().to_string()))
-                .collect(),
-            exports: m.exports().map(|e| e.name().to_string()).collect(),
-        }
+    fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
+        let m = Module::new(self.engine(tier), wasm)
+            .map_err(|e| Error::InvalidModule(format!("{e:#}")))?;
+        Ok(Arc::new(m))
     }
 
     fn serialize(&self, m: &Compiled) -> Option<Vec<u8>> {
         module(m).ok()?.serialize().ok()
     }
 
-    fn deserialize(&self, bytes: &[u8]) -> Option<Compiled> {
+    fn deserialize(&self, bytes: &[u8], tier: CodeTier) -> Option<Compiled> {
         // SAFETY: `Module::deserialize` requires bytes produced by `Module::serialize` of a
         // compatible wasmtime. The module cache only hands us bytes whose SHA-256 it verified
         // against the digest it recorded when it wrote them from `Module::serialize`, and
         // wasmtime itself rejects bytes from another version or configuration.
-        let m = unsafe { Module::deserialize(&self.engine, bytes).ok()? };
+        let m = unsafe { Module::deserialize(self.engine(tier), bytes).ok()? };
         Some(Arc::new(m) as Arc<dyn Any + Send + Sync>)
     }
 
-    fn identity(&self) -> String {
-        "wasmtime-48".into()
+    fn identity(&self, tier: CodeTier) -> String {
+        let mut h = crate::cache::Digest::new();
+        std::hash::Hash::hash(&self.engine(tier).precompile_compatibility_hash(), &mut h);
+        format!("wasmtime-48-{tier:?}-{}", h.hex())
     }
 
     fn instantiate(
@@ -229,9 +250,9 @@ impl EngineImpl for Engine {
     ) -> Result<Box<dyn Backend>, Error> {
         let module = module(m)?;
         let deadline = host.deadline.filter(|_| timeout);
-        let mut store = Store::new(&self.engine, Ctx::new(host));
+        let mut store = Store::new(module.engine(), Ctx::new(host));
         self.set_deadline(&mut store, deadline);
-        let mut linker: Linker<WCtx> = Linker::new(&self.engine);
+        let mut linker: Linker<WCtx> = Linker::new(module.engine());
         // A module may import the same function twice.
         linker.allow_shadowing(true);
         glue::link_imports(

@@ -1,0 +1,296 @@
+//! [`Runtime`]: an engine, the modules it compiled (in memory, and on disk when asked), and
+//! the tiers: baseline code at once, optimized code compiled in the background.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::cache::{self, DiskCache, EntryId};
+use crate::engine::{self, CodeTier, Compiled, EngineImpl, EngineKind, Settings, Tier};
+use crate::error::Error;
+use crate::instance::{Config, Instance};
+use crate::shape::{self, ModuleShape};
+
+/// An engine plus a cache of the modules it compiled. Cheap to share between threads.
+pub struct Runtime {
+    kind: EngineKind,
+    shared: Arc<Shared>,
+    settings: Settings,
+}
+
+/// What the background compiler shares with the runtime.
+struct Shared {
+    engine: Arc<dyn EngineImpl>,
+    modules: Mutex<HashMap<String, Module>>,
+    disk: OnceLock<Option<DiskCache>>,
+    cache_dir: Option<PathBuf>,
+    cache_limit: u64,
+    /// Modules being optimized in the background.
+    optimizing: Mutex<HashSet<String>>,
+    /// `max_wasm_stack`, which changes code.
+    code_settings: String,
+}
+
+/// A compiled guest module, ready to instantiate any number of times.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) compiled: Compiled,
+    shape: Arc<ModuleShape>,
+    hash: String,
+    tier: CodeTier,
+}
+
+impl Module {
+    /// The module's imports and exports.
+    pub fn shape(&self) -> &ModuleShape {
+        &self.shape
+    }
+
+    /// SHA-256 of the wasm bytes (length-prefixed).
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Whether its code came from the optimizing compiler (an interpreter's modules count as
+    /// optimized: they have one tier).
+    pub fn is_optimized(&self) -> bool {
+        self.tier == CodeTier::Optimized
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Runtime {
+    /// A runtime on `kind` with default settings.
+    pub fn new(kind: EngineKind) -> Result<Runtime, Error> {
+        Runtime::with_settings(kind, Settings::default())
+    }
+
+    /// A runtime on `kind` with these settings.
+    pub fn with_settings(kind: EngineKind, settings: Settings) -> Result<Runtime, Error> {
+        let engine = Arc::from(engine::new(kind, &settings)?);
+        Ok(Runtime {
+            kind,
+            shared: Arc::new(Shared::new(engine, &settings)),
+            settings,
+        })
+    }
+
+    /// The shared state, to configure; if a background compile still holds it, a fresh one
+    /// on the same engine.
+    fn shared_mut(&mut self) -> &mut Shared {
+        if Arc::get_mut(&mut self.shared).is_none() {
+            let mut fresh = Shared::new(self.shared.engine.clone(), &self.settings);
+            fresh.cache_dir = self.shared.cache_dir.clone();
+            fresh.cache_limit = self.shared.cache_limit;
+            self.shared = Arc::new(fresh);
+        }
+        Arc::get_mut(&mut self.shared).expect("the shared state was just made unique")
+    }
+
+    /// Also caches compiled code on disk under `dir` (engines that can serialise it). The
+    /// directory is created 0700, entries are authenticated with a key kept in it, and it is
+    /// kept under 2 GiB (see [`Runtime::cache_limit`]).
+    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Runtime {
+        self.shared_mut().cache_dir = Some(dir.into());
+        self
+    }
+
+    /// Bounds the disk cache: after writing an entry, the least recently used entries are
+    /// removed until the directory's entries take at most `bytes`.
+    pub fn cache_limit(mut self, bytes: u64) -> Runtime {
+        self.shared_mut().cache_limit = bytes;
+        self
+    }
+
+    /// The engine.
+    pub fn kind(&self) -> EngineKind {
+        self.kind
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Compiles `wasm`, or returns the module compiled before from the same bytes (optimized
+    /// code once the background compiler has made it). Fails with a clear error, before
+    /// compiling anything, for bytes that are not wasm, for modules that are not Go js/wasm
+    /// programs, and for guests importing functions this runtime does not provide.
+    pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
+        let shape = shape::read(wasm)?;
+        let hash = cache::hex_digest(&[wasm]);
+        if let Some(m) = lock(&self.shared.modules).get(&hash) {
+            return Ok(m.clone());
+        }
+        shape::check(&shape)?;
+        let shape = Arc::new(shape);
+        let s = &self.shared;
+        let has_tiers = s.engine.has_baseline();
+        let tier = match self.settings.tier {
+            Tier::Baseline if has_tiers => CodeTier::Baseline,
+            Tier::Auto if has_tiers => match s.load(&hash, CodeTier::Optimized) {
+                Some(m) => {
+                    return Ok(s.remember(Module::new(m, &shape, &hash, CodeTier::Optimized)))
+                }
+                None => CodeTier::Baseline,
+            },
+            _ => CodeTier::Optimized,
+        };
+        let (compiled, fresh) = match s.load(&hash, tier) {
+            Some(m) => (m, false),
+            None => (s.engine.compile(wasm, tier)?, true),
+        };
+        let module = s.remember(Module::new(compiled, &shape, &hash, tier));
+        let optimize_later = self.settings.tier == Tier::Auto && tier == CodeTier::Baseline;
+        match (optimize_later, fresh) {
+            (true, _) => Shared::optimize_in_background(&self.shared, wasm, &module, fresh),
+            (false, true) => s.store(&module),
+            (false, false) => {}
+        }
+        Ok(module)
+    }
+
+    /// Instantiates a module with the `gojs` imports linked and the JS world set up.
+    pub fn instantiate(&self, module: &Module, mut config: Config) -> Result<Instance, Error> {
+        let mut host = Instance::new_host(&mut config)?;
+        host.deadline = config.timeout.map(|d| std::time::Instant::now() + d);
+        let backend =
+            self.shared
+                .engine
+                .instantiate(&module.compiled, host, config.timeout.is_some())?;
+        Ok(Instance::new(backend, config))
+    }
+}
+
+impl Module {
+    fn new(compiled: Compiled, shape: &Arc<ModuleShape>, hash: &str, tier: CodeTier) -> Module {
+        Module {
+            compiled,
+            shape: shape.clone(),
+            hash: hash.to_string(),
+            tier,
+        }
+    }
+}
+
+/// Threads for background compiles: all cores but one, which the guest keeps.
+fn background_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .thread_name(|i| format!("wasmexec-optimize-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+impl Shared {
+    fn new(engine: Arc<dyn EngineImpl>, settings: &Settings) -> Shared {
+        Shared {
+            engine,
+            modules: Mutex::new(HashMap::new()),
+            disk: OnceLock::new(),
+            cache_dir: None,
+            cache_limit: cache::DEFAULT_LIMIT,
+            optimizing: Mutex::new(HashSet::new()),
+            code_settings: format!("max_wasm_stack={}", settings.max_wasm_stack),
+        }
+    }
+
+    fn disk(&self) -> Option<&DiskCache> {
+        if !self.engine.caches_code() {
+            return None;
+        }
+        self.disk
+            .get_or_init(|| {
+                let dir = self.cache_dir.as_ref()?;
+                // A cache that cannot be opened safely only costs time.
+                DiskCache::open(dir, self.cache_limit).ok()
+            })
+            .as_ref()
+    }
+
+    fn entry(&self, hash: &str, tier: CodeTier) -> EntryId {
+        EntryId {
+            module: hash.to_string(),
+            engine: self.engine.identity(tier),
+            settings: self.code_settings.clone(),
+        }
+    }
+
+    /// Code of `tier` for the module `hash` from the disk cache.
+    fn load(&self, hash: &str, tier: CodeTier) -> Option<Compiled> {
+        let bytes = self.disk()?.read(&self.entry(hash, tier))?;
+        self.engine.deserialize(&bytes, tier)
+    }
+
+    /// Writes a module's code to the disk cache (a cache that cannot be written only costs
+    /// time); optimized code replaces baseline code.
+    fn store(&self, module: &Module) {
+        let Some(disk) = self.disk() else { return };
+        let Some(bytes) = self.engine.serialize(&module.compiled) else {
+            return;
+        };
+        if disk
+            .write(&self.entry(&module.hash, module.tier), &bytes)
+            .is_ok()
+            && module.tier == CodeTier::Optimized
+            && self.engine.has_baseline()
+        {
+            disk.remove(&self.entry(&module.hash, CodeTier::Baseline));
+        }
+    }
+
+    /// Keeps `module` for later compiles of the same bytes, unless optimized code is there.
+    fn remember(&self, module: Module) -> Module {
+        let mut modules = lock(&self.modules);
+        match modules.get(&module.hash) {
+            Some(m) if m.tier == CodeTier::Optimized => m.clone(),
+            _ => {
+                modules.insert(module.hash.clone(), module.clone());
+                module
+            }
+        }
+    }
+
+    /// Stores the baseline `module` (if `fresh`) and compiles optimized code for it on
+    /// background threads, which then replaces it in memory and on disk. Nothing waits for
+    /// this: a process that ends first simply leaves it undone (entries are written whole or
+    /// not at all).
+    fn optimize_in_background(shared: &Arc<Shared>, wasm: &[u8], module: &Module, fresh: bool) {
+        if !lock(&shared.optimizing).insert(module.hash.clone()) {
+            return;
+        }
+        let hash = module.hash.clone();
+        let (shared2, wasm, module) = (shared.clone(), wasm.to_vec(), module.clone());
+        let job = move || {
+            let shared = shared2;
+            if fresh {
+                shared.store(&module);
+            }
+            let compile = || shared.engine.compile(&wasm, CodeTier::Optimized).ok();
+            let optimized = match background_pool() {
+                Some(pool) => pool.install(compile),
+                None => compile(),
+            };
+            if let Some(compiled) = optimized {
+                let m = Module::new(compiled, &module.shape, &module.hash, CodeTier::Optimized);
+                shared.store(&m);
+                lock(&shared.modules).insert(m.hash.clone(), m);
+            }
+            lock(&shared.optimizing).remove(&module.hash);
+        };
+        let spawned = std::thread::Builder::new()
+            .name("wasmexec-optimize".into())
+            .spawn(job);
+        if spawned.is_err() {
+            lock(&shared.optimizing).remove(&hash);
+        }
+    }
+}

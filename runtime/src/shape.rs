@@ -1,0 +1,213 @@
+//! A module's imports and exports, read from its import and export sections without compiling
+//! anything, so a module that is not a Go js/wasm program is refused before the engine spends
+//! seconds on it. Only the sections' structure is read; the engine validates the rest.
+
+use crate::error::Error;
+
+/// Imports and exports of a module, engine-independent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleShape {
+    /// `(module, name)` of every function import.
+    pub imports: Vec<(String, String)>,
+    /// Export names.
+    pub exports: Vec<String>,
+}
+
+const IMPORT_SECTION: u8 = 2;
+const EXPORT_SECTION: u8 = 7;
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+fn malformed(what: &str) -> Error {
+    Error::InvalidModule(format!("malformed module: {what}"))
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8, Error> {
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| malformed("unexpected end"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn leb_u32(&mut self) -> Result<u32, Error> {
+        let mut result: u64 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte()?;
+            result |= u64::from(b & 0x7F) << shift;
+            if b & 0x80 == 0 {
+                return u32::try_from(result).map_err(|_| malformed("integer too large"));
+            }
+        }
+        Err(malformed("integer too long"))
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| malformed("unexpected end"))?;
+        let out = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(out)
+    }
+
+    fn name(&mut self) -> Result<String, Error> {
+        let n = self.leb_u32()? as usize;
+        let b = self.take(n)?;
+        String::from_utf8(b.to_vec()).map_err(|_| malformed("name is not UTF-8"))
+    }
+
+    /// Skips a `limits` (memory or table).
+    fn limits(&mut self) -> Result<(), Error> {
+        let flags = self.byte()?;
+        self.leb_u32()?;
+        if flags & 1 != 0 {
+            self.leb_u32()?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the imports and exports of `wasm` (which starts with the wasm magic and version).
+pub fn read(wasm: &[u8]) -> Result<ModuleShape, Error> {
+    if wasm.len() < 8 || &wasm[..4] != b"\0asm" {
+        return Err(Error::InvalidModule(
+            "missing the \\0asm magic number".into(),
+        ));
+    }
+    let mut r = Reader {
+        bytes: wasm,
+        pos: 8,
+    };
+    let mut shape = ModuleShape::default();
+    while r.pos < wasm.len() {
+        let id = r.byte()?;
+        let len = r.leb_u32()? as usize;
+        let body = r.take(len)?;
+        let mut s = Reader {
+            bytes: body,
+            pos: 0,
+        };
+        match id {
+            IMPORT_SECTION => imports(&mut s, &mut shape)?,
+            EXPORT_SECTION => exports(&mut s, &mut shape)?,
+            _ => {}
+        }
+    }
+    Ok(shape)
+}
+
+fn imports(s: &mut Reader<'_>, shape: &mut ModuleShape) -> Result<(), Error> {
+    for _ in 0..s.leb_u32()? {
+        let module = s.name()?;
+        let name = s.name()?;
+        match s.byte()? {
+            0x00 => {
+                s.leb_u32()?; // type index
+                shape.imports.push((module, name));
+            }
+            0x01 => {
+                s.byte()?; // table element type
+                s.limits()?;
+            }
+            0x02 => s.limits()?,
+            0x03 => {
+                s.byte()?; // value type
+                s.byte()?; // mutability
+            }
+            0x04 => {
+                s.byte()?; // tag attribute
+                s.leb_u32()?;
+            }
+            _ => return Err(malformed("unknown import kind")),
+        }
+    }
+    Ok(())
+}
+
+fn exports(s: &mut Reader<'_>, shape: &mut ModuleShape) -> Result<(), Error> {
+    for _ in 0..s.leb_u32()? {
+        shape.exports.push(s.name()?);
+        s.byte()?; // kind
+        s.leb_u32()?; // index
+    }
+    Ok(())
+}
+
+/// Checks that a module is a Go js/wasm program whose imports this runtime provides.
+pub fn check(shape: &ModuleShape) -> Result<(), Error> {
+    for export in crate::engine::glue::REQUIRED_EXPORTS {
+        if !shape.exports.iter().any(|e| e == export) {
+            return Err(Error::NotGoProgram(format!(
+                "it does not export {export:?}"
+            )));
+        }
+    }
+    if !shape.imports.iter().any(|(m, _)| m == "gojs" || m == "go") {
+        return Err(Error::NotGoProgram(
+            "it imports nothing from the gojs module".into(),
+        ));
+    }
+    for (module, name) in &shape.imports {
+        if crate::imports::lookup(module, name).is_none() {
+            return Err(Error::UnknownImport {
+                module: module.clone(),
+                name: name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module importing `gojs.debug` and exporting `run` and `mem`.
+    fn sample() -> Vec<u8> {
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        // type section: one func type () -> ()
+        m.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
+        // import section: gojs.debug, func type 0
+        let mut imp = vec![1, 4];
+        imp.extend_from_slice(b"gojs");
+        imp.push(5);
+        imp.extend_from_slice(b"debug");
+        imp.extend_from_slice(&[0, 0]);
+        m.push(2);
+        m.push(imp.len() as u8);
+        m.extend_from_slice(&imp);
+        // export section: "run" func 0, "mem" memory 0
+        let exp = [2, 3, b'r', b'u', b'n', 0, 0, 3, b'm', b'e', b'm', 2, 0];
+        m.push(7);
+        m.push(exp.len() as u8);
+        m.extend_from_slice(&exp);
+        m
+    }
+
+    #[test]
+    fn reads_imports_and_exports() {
+        let shape = read(&sample()).unwrap();
+        assert_eq!(shape.imports, vec![("gojs".into(), "debug".into())]);
+        assert_eq!(shape.exports, vec!["run".to_string(), "mem".to_string()]);
+        assert!(matches!(check(&shape), Err(Error::NotGoProgram(_))));
+    }
+
+    #[test]
+    fn truncated_and_hostile_bytes_are_errors() {
+        let m = sample();
+        for n in 8..m.len() {
+            // Every prefix either parses (a section boundary) or is an error: never a panic.
+            let _ = read(&m[..n]);
+        }
+        assert!(read(b"\0asm\x01\0\0\0\x02\xff\xff\xff\xff\x0f").is_err());
+        assert!(read(b"not wasm").is_err());
+    }
+}
