@@ -265,7 +265,10 @@ fn render(v: &JsValue) -> String {
         out
     }
     match v {
-        JsValue::Undefined | JsValue::Null | JsValue::Function(_) => "null".into(),
+        JsValue::Undefined | JsValue::Null | JsValue::Function(_) | JsValue::Symbol(_) => {
+            "null".into()
+        }
+        JsValue::BigInt(digits) => digits.clone(),
         JsValue::Bool(b) => b.to_string(),
         JsValue::Number(n) if n.is_finite() => {
             if n.fract() == 0.0 && n.abs() < 9.007199254740992e15 {

@@ -64,5 +64,7 @@ pub fn value_json(v: &JsValue) -> Json {
         ),
         JsValue::Function(_) => json!({"$function": true}),
         JsValue::Error(m) => json!({"$error": m}),
+        JsValue::BigInt(digits) => json!({"$bigint": digits}),
+        JsValue::Symbol(desc) => json!({"$symbol": desc.clone().unwrap_or_default()}),
     }
 }

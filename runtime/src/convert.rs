@@ -72,6 +72,10 @@ pub enum JsValue {
     Function(JsFunction),
     /// An `Error` with this message.
     Error(String),
+    /// A BigInt, in decimal.
+    BigInt(String),
+    /// A symbol (its description; symbols made on the host side are new each time).
+    Symbol(Option<String>),
 }
 
 impl JsValue {
@@ -169,6 +173,13 @@ fn to_value_in(v: &JsValue, origins: &[(usize, Obj)]) -> Value {
         JsValue::Bool(b) => Value::Bool(*b),
         JsValue::Number(n) => Value::Number(*n),
         JsValue::String(s) => Value::from(s.as_str()),
+        JsValue::BigInt(digits) => match crate::js::number::parse_bigint(digits) {
+            Some(b) => Value::BigInt(Rc::new(b)),
+            None => Value::Undefined,
+        },
+        JsValue::Symbol(desc) => Value::Symbol(crate::js::value::Sym::new(
+            desc.as_deref().map(crate::js::JsStr::from),
+        )),
         JsValue::Bytes(b) => Value::Object(Obj::bytes(b.clone())),
         JsValue::Typed(name, values) => {
             let kind = TypedKind::ALL
@@ -177,7 +188,7 @@ fn to_value_in(v: &JsValue, origins: &[(usize, Obj)]) -> Value {
                 .unwrap_or(TypedKind::Float64);
             let t = TypedArray::zeroed(kind, values.len());
             for (i, n) in values.iter().enumerate() {
-                t.set(i, *n);
+                t.set_number(i, *n);
             }
             Value::Object(Obj::typed(t))
         }
@@ -223,6 +234,8 @@ fn from_value_in(v: &Value, seen: &mut Vec<usize>, origins: &mut Vec<(usize, Obj
         Value::Bool(b) => JsValue::Bool(*b),
         Value::Number(n) => JsValue::Number(*n),
         Value::String(s) => JsValue::String(s.to_string()),
+        Value::BigInt(b) => JsValue::BigInt(b.to_string()),
+        Value::Symbol(s) => JsValue::Symbol(s.0.description.as_ref().map(|d| d.to_string())),
         Value::Object(o) => {
             if seen.contains(&o.addr()) {
                 return JsValue::Null;

@@ -2,60 +2,45 @@
 //! the value table, the Go timers and the exit status. Every engine backend stores one `Host`
 //! in its store; host functions reach it through [`crate::guest::Guest::host`].
 
-use std::collections::{BTreeSet, HashMap};
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::time::Instant;
 
 use crate::js::native::{arg, native};
+use crate::js::timers::{clamp_delay, Task, Timers};
 use crate::js::{Callable, Obj, Realm, Value};
 use crate::node::ProcessInfo;
 use crate::stdio::Stdio;
 use crate::table::ValueTable;
 
-/// Timers the guest scheduled with `scheduleTimeoutEvent`, by deadline then id.
+/// The timeout events the guest scheduled with `scheduleTimeoutEvent`: its ids (from 1, as
+/// wasm_exec.js numbers them) and their timers in the realm's queue. An event stays scheduled
+/// after it fired until the guest clears it, as in wasm_exec.js's `_scheduledTimeouts`.
 #[derive(Default)]
-pub struct Timers {
+pub struct GoTimers {
     next_id: i32,
-    pending: BTreeSet<(Instant, i32)>,
-    deadlines: HashMap<i32, Instant>,
+    scheduled: HashMap<i32, u64>,
 }
 
-impl Timers {
-    /// Schedules a timer `delay_ms` from now; returns its id (ids start at 1, as in
-    /// wasm_exec.js).
-    pub fn schedule(&mut self, delay_ms: i64) -> i32 {
+impl GoTimers {
+    /// Schedules event `id` after `delay_ms` in `timers`; returns the id.
+    pub fn schedule(&mut self, timers: &mut Timers, delay_ms: i64) -> i32 {
         self.next_id += 1;
         let id = self.next_id;
-        // Node clamps delays below 1 ms to 1 ms.
-        let delay = Duration::from_millis(delay_ms.clamp(1, i64::from(i32::MAX)) as u64);
-        let at = Instant::now() + delay;
-        self.pending.insert((at, id));
-        self.deadlines.insert(id, at);
+        let timer = timers.add(Task::Guest(id), clamp_delay(delay_ms as f64), false);
+        self.scheduled.insert(id, timer);
         id
     }
 
-    /// Marks a timer as fired: it no longer comes due, but stays scheduled until the guest
-    /// clears it (wasm_exec.js keeps it in `_scheduledTimeouts` until then).
-    pub fn fire(&mut self, id: i32) {
-        if let Some(at) = self.deadlines.get(&id) {
-            self.pending.remove(&(*at, id));
+    /// Cancels event `id` (unknown ids are ignored).
+    pub fn clear(&mut self, timers: &mut Timers, id: i32) {
+        if let Some(timer) = self.scheduled.remove(&id) {
+            timers.clear(timer);
         }
     }
 
-    /// Cancels a timer (unknown ids are ignored).
-    pub fn clear(&mut self, id: i32) {
-        if let Some(at) = self.deadlines.remove(&id) {
-            self.pending.remove(&(at, id));
-        }
-    }
-
-    /// The timer due first.
-    pub fn next(&self) -> Option<(Instant, i32)> {
-        self.pending.first().copied()
-    }
-
-    /// Is this timer still scheduled?
-    pub fn is_pending(&self, id: i32) -> bool {
-        self.deadlines.contains_key(&id)
+    /// Is event `id` still scheduled (not cleared by the guest)?
+    pub fn is_scheduled(&self, id: i32) -> bool {
+        self.scheduled.contains_key(&id)
     }
 }
 
@@ -67,8 +52,8 @@ pub struct Host {
     pub table: ValueTable,
     /// The Go object (`_pendingEvent`, `_makeFuncWrapper`).
     pub go: Obj,
-    /// Scheduled timeout events.
-    pub timers: Timers,
+    /// The guest's timeout events (their timers are in the realm's queue).
+    pub go_timers: GoTimers,
     /// The exit status, once `runtime.wasmExit` ran.
     pub exited: Option<i32>,
     /// When set, the guest is stopped once this instant passes.
@@ -93,7 +78,7 @@ impl Host {
             table: ValueTable::new(realm.global.clone(), go.clone()),
             realm,
             go,
-            timers: Timers::default(),
+            go_timers: GoTimers::default(),
             exited: None,
             deadline: None,
             reentries: 0,

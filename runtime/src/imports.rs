@@ -2,10 +2,10 @@
 //! Every function takes Go's stack pointer and reads its arguments / writes its results at fixed
 //! offsets from it (see [`crate::abi`]).
 
-use crate::abi::{js_int64, Frame};
+use crate::abi::Frame;
 use crate::error::Abort;
 use crate::guest::{with_memory, Guest};
-use crate::js::{ops, Realm, Throw, Value};
+use crate::syscall_js;
 
 /// A `gojs` import: `(guest, sp)`.
 pub type SpFn = fn(&mut dyn Guest, u32) -> Result<(), Abort>;
@@ -48,22 +48,22 @@ pub fn lookup(module: &str, name: &str) -> Option<Import> {
         "runtime.scheduleTimeoutEvent" => schedule_timeout_event,
         "runtime.clearTimeoutEvent" => clear_timeout_event,
         "runtime.getRandomData" => get_random_data,
-        "syscall/js.finalizeRef" => finalize_ref,
-        "syscall/js.stringVal" => string_val,
-        "syscall/js.valueGet" => value_get,
-        "syscall/js.valueSet" => value_set,
-        "syscall/js.valueDelete" => value_delete,
-        "syscall/js.valueIndex" => value_index,
-        "syscall/js.valueSetIndex" => value_set_index,
-        "syscall/js.valueCall" => value_call,
-        "syscall/js.valueInvoke" => value_invoke,
-        "syscall/js.valueNew" => value_new,
-        "syscall/js.valueLength" => value_length,
-        "syscall/js.valuePrepareString" => value_prepare_string,
-        "syscall/js.valueLoadString" => value_load_string,
-        "syscall/js.valueInstanceOf" => value_instance_of,
-        "syscall/js.copyBytesToGo" => copy_bytes_to_go,
-        "syscall/js.copyBytesToJS" => copy_bytes_to_js,
+        "syscall/js.finalizeRef" => syscall_js::finalize_ref,
+        "syscall/js.stringVal" => syscall_js::string_val,
+        "syscall/js.valueGet" => syscall_js::value_get,
+        "syscall/js.valueSet" => syscall_js::value_set,
+        "syscall/js.valueDelete" => syscall_js::value_delete,
+        "syscall/js.valueIndex" => syscall_js::value_index,
+        "syscall/js.valueSetIndex" => syscall_js::value_set_index,
+        "syscall/js.valueCall" => syscall_js::value_call,
+        "syscall/js.valueInvoke" => syscall_js::value_invoke,
+        "syscall/js.valueNew" => syscall_js::value_new,
+        "syscall/js.valueLength" => syscall_js::value_length,
+        "syscall/js.valuePrepareString" => syscall_js::value_prepare_string,
+        "syscall/js.valueLoadString" => syscall_js::value_load_string,
+        "syscall/js.valueInstanceOf" => syscall_js::value_instance_of,
+        "syscall/js.copyBytesToGo" => syscall_js::copy_bytes_to_go,
+        "syscall/js.copyBytesToJS" => syscall_js::copy_bytes_to_js,
         _ => return None,
     };
     Some(Import::Sp(f))
@@ -78,18 +78,6 @@ pub fn guarded(f: SpFn, g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
 }
 
 pub use crate::abort::panic_trap;
-
-/// A JS exception escaping an import that has no error result: wasm_exec.js would let it
-/// propagate out of the guest, which ends the program.
-fn uncaught(realm: &Realm, t: Throw) -> Abort {
-    match t {
-        Throw::Abort(a) => a,
-        Throw::Value(v) => Abort::Trap(format!(
-            "uncaught JavaScript exception: {}",
-            ops::display(realm, &v)
-        )),
-    }
-}
 
 fn wasm_exit(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     let code = with_memory(g, |mem, _| Frame::new(mem, sp).i32(8))?;
@@ -138,7 +126,7 @@ fn schedule_timeout_event(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let mut f = Frame::new(mem, sp);
         let delay = f.i64(8)?;
-        let id = host.timers.schedule(delay);
+        let id = host.go_timers.schedule(&mut host.realm.timers, delay);
         f.set_i32(16, id)
     })
 }
@@ -146,7 +134,7 @@ fn schedule_timeout_event(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
 fn clear_timeout_event(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     with_memory(g, |mem, host| {
         let id = Frame::new(mem, sp).i32(8)?;
-        host.timers.clear(id);
+        host.go_timers.clear(&mut host.realm.timers, id);
         Ok(())
     })
 }
@@ -159,228 +147,6 @@ fn get_random_data(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         debug_assert_eq!(buf.len() as u64, buf_len);
         getrandom::fill(&mut buf).map_err(|e| Abort::Trap(format!("no randomness: {e}")))?;
         f.mem.write(f.slice(8)?.0, &buf)
-    })
-}
-
-fn finalize_ref(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let id = Frame::new(mem, sp).u32(8)?;
-        host.table.release(id);
-        Ok(())
-    })
-}
-
-fn string_val(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let s = f.string(8)?;
-        f.set_value(24, &Value::from(s), &mut host.table)
-    })
-}
-
-fn value_get(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    // wasm_exec.js re-reads SP before storing the result, in case a getter ran Go code. Ours
-    // cannot (properties are plain values), so the frame stays where it is: one memory borrow.
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let target = f.value(8, &host.table)?;
-        let result = ops::get(&host.realm, &target, f.str(16)?.as_bytes())
-            .map_err(|t| uncaught(&host.realm, t))?;
-        f.set_value(32, &result, &mut host.table)
-    })
-}
-
-fn value_set(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        let target = f.value(8, &host.table)?;
-        let v = f.value(32, &host.table)?;
-        ops::set(&target, f.str(16)?.as_bytes(), v).map_err(|t| uncaught(&host.realm, t))
-    })
-}
-
-fn value_delete(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        let target = f.value(8, &host.table)?;
-        ops::delete(&target, f.str(16)?.as_bytes()).map_err(|t| uncaught(&host.realm, t))
-    })
-}
-
-fn value_index(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let target = f.value(8, &host.table)?;
-        let i = f.i64(16)?;
-        let v = ops::get(&host.realm, &target, i.to_string().as_bytes())
-            .map_err(|t| uncaught(&host.realm, t))?;
-        f.set_value(24, &v, &mut host.table)
-    })
-}
-
-fn value_set_index(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        let target = f.value(8, &host.table)?;
-        let i = f.i64(16)?;
-        let v = f.value(24, &host.table)?;
-        ops::set(&target, i.to_string().as_bytes(), v).map_err(|t| uncaught(&host.realm, t))
-    })
-}
-
-/// Stores the `(ref, bool)` result of valueCall/valueInvoke/valueNew at `off`. If the call ran
-/// Go code (`reentries` moved on from `entries`), the stack may have moved: SP is asked again.
-fn store_outcome(
-    g: &mut dyn Guest,
-    sp: u32,
-    entries: u64,
-    off: u64,
-    outcome: Result<Value, Throw>,
-) -> Result<(), Abort> {
-    let (v, ok) = match outcome {
-        Ok(v) => (v, true),
-        Err(Throw::Value(e)) => (e, false),
-        Err(Throw::Abort(a)) => return Err(a),
-    };
-    let sp = if g.host().reentries == entries {
-        sp
-    } else {
-        g.getsp()?
-    };
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        f.set_value(off, &v, &mut host.table)?;
-        f.set_bool(off + 8, ok)
-    })
-}
-
-fn value_call(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    // The method is looked up while the name can still be borrowed from guest memory.
-    let (this, method, args) = with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        let this = f.value(8, &host.table)?;
-        let method = ops::get(&host.realm, &this, f.str(16)?.as_bytes());
-        Ok((this, method, f.values(32, &host.table)?))
-    })?;
-    let entries = g.host().reentries;
-    let outcome = method.and_then(|m| ops::call(g, &m, &this, &args));
-    store_outcome(g, sp, entries, 56, outcome)
-}
-
-fn value_invoke(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    let (func, args) = with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        Ok((f.value(8, &host.table)?, f.values(16, &host.table)?))
-    })?;
-    let entries = g.host().reentries;
-    let outcome = ops::call(g, &func, &Value::Undefined, &args);
-    store_outcome(g, sp, entries, 40, outcome)
-}
-
-fn value_new(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    let (ctor, args) = with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        Ok((f.value(8, &host.table)?, f.values(16, &host.table)?))
-    })?;
-    let entries = g.host().reentries;
-    let outcome = ops::construct(g, &ctor, &args);
-    store_outcome(g, sp, entries, 40, outcome)
-}
-
-fn value_length(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let v = f.value(8, &host.table)?;
-        let len = ops::length(&host.realm, &v).map_err(|t| uncaught(&host.realm, t))?;
-        f.set_i64(16, js_int64(len))
-    })
-}
-
-fn value_prepare_string(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    let v = with_memory(g, |mem, host| Frame::new(mem, sp).value(8, &host.table))?;
-    // `String(v)`: an object's `toString` may be Go code, which can move the stack.
-    let entries = g.host().reentries;
-    let text = match v.primitive_string() {
-        Some(s) => s,
-        None => {
-            let s = ops::to_string(g, &v);
-            s.map_err(|t| uncaught(&g.host().realm, t))?
-        }
-    };
-    let sp = if g.host().reentries == entries {
-        sp
-    } else {
-        g.getsp()?
-    };
-    // TextEncoder: lone surrogates become U+FFFD.
-    let bytes = text.to_str_lossy().into_owned().into_bytes();
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let len = bytes.len();
-        let encoded = Value::Object(crate::js::Obj::bytes(bytes));
-        f.set_value(16, &encoded, &mut host.table)?;
-        f.set_i64(24, len as i64)
-    })
-}
-
-fn value_load_string(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let f = Frame::new(mem, sp);
-        let v = f.value(8, &host.table)?;
-        let (ptr, len) = f.slice(16)?;
-        let Some(t) = ops::typed(&v) else {
-            return Err(Abort::Fault(
-                "valueLoadString on a value that is not a prepared string".into(),
-            ));
-        };
-        t.with(|b| {
-            let n = (len as usize).min(b.len());
-            f.mem.write(ptr, &b[..n])
-        })
-    })
-}
-
-fn value_instance_of(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let v = f.value(8, &host.table)?;
-        let t = f.value(16, &host.table)?;
-        let r = ops::instance_of(&host.realm, &v, &t).map_err(|t| uncaught(&host.realm, t))?;
-        f.set_bool(24, r)
-    })
-}
-
-fn copy_bytes_to_go(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let (dst, dst_len) = f.slice(8)?;
-        let src = f.value(32, &host.table)?;
-        let Some(view) = src.as_object().and_then(|o| o.byte_view()) else {
-            return f.set_bool(48, false);
-        };
-        let n = view.with(|b| {
-            let n = (dst_len as usize).min(b.len());
-            f.mem.write(dst, &b[..n]).map(|_| n)
-        })?;
-        f.set_i64(40, n as i64)?;
-        f.set_bool(48, true)
-    })
-}
-
-fn copy_bytes_to_js(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
-    with_memory(g, |mem, host| {
-        let mut f = Frame::new(mem, sp);
-        let dst = f.value(8, &host.table)?;
-        let (src, src_len) = f.slice(16)?;
-        let Some(view) = dst.as_object().and_then(|o| o.byte_view()) else {
-            return f.set_bool(48, false);
-        };
-        let n = view.with(|b| {
-            let n = (src_len as usize).min(b.len());
-            f.mem.read(src, &mut b[..n]).map(|_| n)
-        })?;
-        f.set_i64(40, n as i64)?;
-        f.set_bool(48, true)
     })
 }
 

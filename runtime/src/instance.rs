@@ -10,6 +10,7 @@ use crate::engine::Backend;
 use crate::error::{Abort, Error};
 use crate::guest::with_memory;
 use crate::host::Host;
+use crate::js::timers::Task;
 use crate::js::{ops, Obj, Throw, Value};
 use crate::node::ProcessInfo;
 use crate::stdio::Stdio;
@@ -286,13 +287,16 @@ impl Instance {
         }
     }
 
-    /// Fires due timers until the guest exits or has none left.
+    /// Runs timers and microtasks until the guest exits or nothing keeps the event loop
+    /// alive.
     pub fn run_until_idle(&mut self) -> Result<Status, Error> {
         self.run_while(|_| true)
     }
 
-    /// Fires timers while `more(host)` holds.
+    /// The event loop, while `more(host)` holds: a microtask checkpoint, then each due timer
+    /// (a guest timeout event or a JS callback) followed by a checkpoint, as Node runs them.
     fn run_while(&mut self, mut more: impl FnMut(&mut Host) -> bool) -> Result<Status, Error> {
+        self.checkpoint()?;
         loop {
             if let Some(a) = &self.dead {
                 return Err(a.clone().into());
@@ -301,36 +305,99 @@ impl Instance {
             if let Some(code) = host.exited {
                 return Ok(Status::Exited(code));
             }
-            if !more(host) {
+            if !more(host) || !host.realm.timers.any_refed() {
                 return Ok(Status::Idle);
             }
-            let Some((at, id)) = host.timers.next() else {
+            let Some((id, due)) = host.realm.timers.next() else {
                 return Ok(Status::Idle);
             };
             if let Some(deadline) = host.deadline {
-                if at > deadline {
+                if due > deadline {
                     sleep_until(deadline);
                     let r: Result<(), Abort> = Err(Abort::Interrupted);
                     self.settle(r)?;
                 }
             }
-            sleep_until(at);
-            self.host().timers.fire(id);
-            let r = self.backend.guest().resume();
-            self.settle(r)?;
-            while self.host().exited.is_none()
-                && self.dead.is_none()
-                && self.host().timers.is_pending(id)
-            {
-                // Go did not take the timeout: wasm_exec.js warns and resumes again.
-                let _ = writeln!(
-                    self.host().stdio().stderr,
-                    "scheduleTimeoutEvent: missed timeout event"
-                );
+            sleep_until(due);
+            self.host().realm.timers.update_now();
+            self.run_timer(id)?;
+            self.checkpoint()?;
+        }
+    }
+
+    /// Runs one due timer.
+    fn run_timer(&mut self, id: u64) -> Result<(), Error> {
+        let Some(timer) = self.host().realm.timers.fire(id) else {
+            return Ok(());
+        };
+        match timer.task {
+            Task::Guest(event) => {
                 let r = self.backend.guest().resume();
                 self.settle(r)?;
+                while self.alive() && self.host().go_timers.is_scheduled(event) {
+                    // Go did not take the timeout: wasm_exec.js warns and resumes again.
+                    let _ = writeln!(
+                        self.host().stdio().stderr,
+                        "scheduleTimeoutEvent: missed timeout event"
+                    );
+                    let r = self.backend.guest().resume();
+                    self.settle(r)?;
+                }
+                Ok(())
+            }
+            Task::Js {
+                callback,
+                this,
+                args,
+            } => {
+                let guest = self.backend.guest();
+                let r = ops::call(guest, &callback, &this, &args).map(drop);
+                self.settle_js(r)
             }
         }
+    }
+
+    fn alive(&mut self) -> bool {
+        self.dead.is_none() && self.host().exited.is_none()
+    }
+
+    /// A microtask checkpoint: every queued job runs; a rejection still unhandled afterwards
+    /// is fatal, as in Node.
+    fn checkpoint(&mut self) -> Result<(), Error> {
+        if !self.alive() {
+            return Ok(());
+        }
+        let r = crate::js::realm::run_microtasks(self.backend.guest());
+        self.settle_js(r)?;
+        let unhandled = std::mem::take(&mut self.host().realm.unhandled);
+        match unhandled.into_iter().find_map(|p| rejection(&p)) {
+            Some(reason) if self.alive() => self.uncaught(&reason, true),
+            _ => Ok(()),
+        }
+    }
+
+    /// The outcome of JS code the event loop ran.
+    fn settle_js(&mut self, r: Result<(), Throw>) -> Result<(), Error> {
+        match r {
+            Ok(()) => Ok(()),
+            Err(Throw::Abort(a)) => self.settle(Err::<(), _>(a)).map(drop),
+            Err(Throw::Value(v)) => self.uncaught(&v, false),
+        }
+    }
+
+    /// An exception no JS code caught: Node prints it and exits with status 1.
+    fn uncaught(&mut self, reason: &Value, in_promise: bool) -> Result<(), Error> {
+        let host = self.host();
+        let text = crate::js::conversions::display(&host.realm, reason);
+        let what = if in_promise {
+            "Uncaught (in promise)"
+        } else {
+            "Uncaught"
+        };
+        let _ = writeln!(host.stdio().stderr, "{what} {text}");
+        host.stdio().flush();
+        host.exited = Some(1);
+        Ok(())
     }
 
     /// Calls the global function `name` (or `"object.method"`) that the guest published with
@@ -339,9 +406,8 @@ impl Instance {
     pub fn call(&mut self, name: &str, args: &[JsValue]) -> Result<JsValue, Error> {
         self.check_alive()?;
         let (this, func) = {
-            let host = self.host();
-            let global = Value::Object(host.realm.global.clone());
-            resolve_path(host, &global, name)?
+            let global = Value::Object(self.host().realm.global.clone());
+            resolve_path(self.backend.guest(), &global, name)?
         };
         if !func.as_object().is_some_and(Obj::is_function) {
             return Err(Error::NotAFunction(name.into()));
@@ -406,7 +472,8 @@ impl Instance {
             payload: payload.to_vec(),
         });
         let global = Value::Object(host.realm.global.clone());
-        let guest_call = ops::get(&host.realm, &global, b"__guest_call").unwrap_or_default();
+        let guest = self.backend.guest();
+        let guest_call = ops::get(guest, &global, b"__guest_call").unwrap_or_default();
         if !guest_call.as_object().is_some_and(Obj::is_function) {
             return Err(Error::NotFound("__guest_call".into()));
         }
@@ -484,7 +551,11 @@ fn identity_cwd(mounts: &[crate::fs::Mount]) -> Option<String> {
         .next()
 }
 
-fn resolve_path(host: &mut Host, global: &Value, name: &str) -> Result<(Value, Value), Error> {
+fn resolve_path(
+    agent: &mut dyn crate::js::Agent,
+    global: &Value,
+    name: &str,
+) -> Result<(Value, Value), Error> {
     let mut this = global.clone();
     let mut cur = global.clone();
     for part in name.split('.') {
@@ -492,8 +563,7 @@ fn resolve_path(host: &mut Host, global: &Value, name: &str) -> Result<(Value, V
             return Err(Error::NotFound(name.into()));
         }
         this = cur.clone();
-        cur = ops::get(&host.realm, &cur, part.as_bytes())
-            .map_err(|_| Error::NotFound(name.into()))?;
+        cur = ops::get(agent, &cur, part.as_bytes()).map_err(|_| Error::NotFound(name.into()))?;
     }
     if let Value::Undefined = cur {
         return Err(Error::NotFound(name.into()));
@@ -555,4 +625,12 @@ fn lay_out_args(
         offset += 8;
     }
     Ok((args.len() as i32, argv))
+}
+
+/// The reason of a promise that is still rejected and unhandled.
+fn rejection(p: &Obj) -> Option<Value> {
+    match crate::js::builtins::promise::state_of(&Value::Object(p.clone()))? {
+        crate::js::builtins::promise::State::Rejected(r) => Some(r),
+        _ => None,
+    }
 }

@@ -45,6 +45,7 @@ mod node;
 mod runtime;
 mod shape;
 mod stdio;
+mod syscall_js;
 pub mod table;
 mod wapc;
 

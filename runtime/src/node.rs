@@ -91,7 +91,7 @@ fn process(info: &ProcessInfo) -> Obj {
 }
 
 fn chdir(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let target = ops::to_string(agent, &arg(args, 0))?.to_string();
+    let target = crate::js::conversions::to_string(agent, &arg(args, 0))?.to_string();
     let fs = crate::fs::state(agent);
     let path = resolve(&fs.cwd, &[target.as_str()]);
     crate::fs::check_dir(fs, &path)?;
@@ -123,7 +123,7 @@ pub fn resolve(cwd: &str, segments: &[&str]) -> String {
 
 fn strings(agent: &mut dyn Agent, args: &[Value]) -> JsResult<Vec<String>> {
     args.iter()
-        .map(|v| Ok(ops::to_string(agent, v)?.to_string()))
+        .map(|v| Ok(crate::js::conversions::to_string(agent, v)?.to_string()))
         .collect()
 }
 

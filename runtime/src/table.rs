@@ -36,7 +36,10 @@ enum Key {
     Null,
     Bool(bool),
     String(JsStr),
-    Object(usize),
+    /// BigInts are keyed by value, as a JS `Map` keys them.
+    BigInt(String),
+    /// Symbols and objects, by identity.
+    Ref(usize),
 }
 
 fn key_of(v: &Value) -> Option<Key> {
@@ -45,7 +48,9 @@ fn key_of(v: &Value) -> Option<Key> {
         Value::Null => Key::Null,
         Value::Bool(b) => Key::Bool(*b),
         Value::String(s) => Key::String(s.clone()),
-        Value::Object(o) => Key::Object(o.addr()),
+        Value::BigInt(b) => Key::BigInt(b.to_string()),
+        Value::Symbol(s) => Key::Ref(s.addr()),
+        Value::Object(o) => Key::Ref(o.addr()),
         // Non-zero numbers and undefined are stored inline, never in the table.
         Value::Number(_) | Value::Undefined => return None,
     })

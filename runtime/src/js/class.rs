@@ -14,11 +14,14 @@ pub enum ErrorType {
     ReferenceError,
     UriError,
     EvalError,
+    AggregateError,
+    /// Web platform errors (`DataCloneError`, `AbortError`, ...): their `name` is their own.
+    DomException,
 }
 
 impl ErrorType {
     /// Every kind, `Error` first.
-    pub const ALL: [ErrorType; 7] = [
+    pub const ALL: [ErrorType; 9] = [
         ErrorType::Error,
         ErrorType::TypeError,
         ErrorType::RangeError,
@@ -26,6 +29,8 @@ impl ErrorType {
         ErrorType::ReferenceError,
         ErrorType::UriError,
         ErrorType::EvalError,
+        ErrorType::AggregateError,
+        ErrorType::DomException,
     ];
 
     /// The constructor's name (also the prototype's `name`).
@@ -38,8 +43,53 @@ impl ErrorType {
             ErrorType::ReferenceError => "ReferenceError",
             ErrorType::UriError => "URIError",
             ErrorType::EvalError => "EvalError",
+            ErrorType::AggregateError => "AggregateError",
+            ErrorType::DomException => "DOMException",
         }
     }
+}
+
+/// The built-in classes beyond the core ones, each with its own prototype.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Intrinsic {
+    String,
+    Number,
+    Boolean,
+    Symbol,
+    BigInt,
+    Map,
+    Set,
+    WeakMap,
+    WeakSet,
+    WeakRef,
+    Promise,
+    RegExp,
+    ArrayBuffer,
+    DataView,
+    /// `%IteratorPrototype%`, which the iterators below inherit from.
+    Iterator,
+    ArrayIterator,
+    MapIterator,
+    SetIterator,
+    StringIterator,
+    RegExpStringIterator,
+    Url,
+    UrlSearchParams,
+    TextEncoder,
+    TextDecoder,
+    Headers,
+    Request,
+    Response,
+    Blob,
+    AbortController,
+    AbortSignal,
+    Timeout,
+}
+
+impl Intrinsic {
+    /// How many there are.
+    pub const COUNT: usize = Intrinsic::Timeout as usize + 1;
 }
 
 /// What an object is, for the intrinsic prototype it gets by default.
@@ -51,27 +101,48 @@ pub enum Class {
     Function,
     /// Arrays.
     Array,
+    /// Dates.
+    Date,
     /// Typed arrays of one element kind.
     Typed(TypedKind),
     /// Errors of one kind.
     Error(ErrorType),
-    /// Dates.
-    Date,
+    /// The other built-ins.
+    Other(Intrinsic),
 }
 
 impl Class {
     /// Number of distinct classes (the size of a realm's prototype table).
-    pub const COUNT: usize = 4 + TypedKind::ALL.len() + ErrorType::ALL.len();
+    pub const COUNT: usize = 4 + TypedKind::ALL.len() + ErrorType::ALL.len() + Intrinsic::COUNT;
 
     /// A dense index, for the realm's prototype table.
     pub fn slot(self) -> usize {
+        const TYPED: usize = 4;
+        const ERRORS: usize = TYPED + TypedKind::ALL.len();
+        const OTHERS: usize = ERRORS + ErrorType::ALL.len();
         match self {
             Class::Object => 0,
             Class::Function => 1,
             Class::Array => 2,
             Class::Date => 3,
-            Class::Typed(k) => 4 + k as usize,
-            Class::Error(e) => 4 + TypedKind::ALL.len() + e as usize,
+            Class::Typed(k) => TYPED + k as usize,
+            Class::Error(e) => ERRORS + e as usize,
+            Class::Other(i) => OTHERS + i as usize,
+        }
+    }
+
+    /// The class whose prototype this class's prototype inherits from (`None`: from
+    /// `Object.prototype`).
+    pub fn parent(self) -> Option<Class> {
+        use Intrinsic::*;
+        match self {
+            Class::Object => None,
+            Class::Error(ErrorType::Error) => None,
+            Class::Error(_) => Some(Class::Error(ErrorType::Error)),
+            Class::Other(
+                ArrayIterator | MapIterator | SetIterator | StringIterator | RegExpStringIterator,
+            ) => Some(Class::Other(Iterator)),
+            _ => None,
         }
     }
 }
@@ -84,6 +155,8 @@ pub mod attrs {
     pub const ENUMERABLE: u8 = 2;
     /// Deletable and redefinable.
     pub const CONFIGURABLE: u8 = 4;
+    /// A getter/setter pair rather than a value.
+    pub const ACCESSOR: u8 = 8;
     /// What assignment creates.
     pub const DEFAULT: u8 = WRITABLE | ENUMERABLE | CONFIGURABLE;
     /// What built-in methods and constructors' links get.

@@ -2,6 +2,7 @@
 //! `ToString` of primitives, truthiness, strict equality, and Rust conversions.
 
 use std::fmt;
+use std::ops::Not as _;
 
 use super::string::JsStr;
 use super::value::{Kind, Obj, Value};
@@ -14,6 +15,7 @@ impl Value {
             Value::Object(o) if o.is_function() => 4,
             Value::Object(_) => 1,
             Value::String(_) => 2,
+            Value::Symbol(_) => 3,
             _ => 0,
         }
     }
@@ -40,8 +42,12 @@ impl Value {
             Value::Bool(b) => *b as u8 as f64,
             Value::Number(n) => *n,
             Value::String(s) => super::number::parse_number(&s.to_str_lossy()),
+            // ToNumber throws for these; see ops::to_number.
+            Value::Symbol(_) => f64::NAN,
+            Value::BigInt(b) => super::number::bigint_to_f64(b),
             Value::Object(o) => match &o.borrow().kind {
                 Kind::Date(t) => *t,
+                Kind::Primitive(p) => p.to_number(),
                 Kind::Array(items) if items.is_empty() => 0.0,
                 Kind::Array(items) if items.len() == 1 => items[0].to_number(),
                 _ => f64::NAN,
@@ -56,7 +62,8 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Number(n) => !(n.is_nan() || *n == 0.0),
             Value::String(s) => !s.is_empty(),
-            Value::Object(_) => true,
+            Value::BigInt(b) => num_traits::Zero::is_zero(&**b).not(),
+            Value::Symbol(_) | Value::Object(_) => true,
         }
     }
 
@@ -69,7 +76,9 @@ impl Value {
             Value::Bool(b) => JsStr::from(if *b { "true" } else { "false" }),
             Value::Number(n) => JsStr::from(super::number::format(*n)),
             Value::String(s) => s.clone(),
-            Value::Object(_) => return None,
+            Value::BigInt(b) => JsStr::from(b.to_string()),
+            // ToString throws for symbols (String(sym) does not: see ops).
+            Value::Symbol(_) | Value::Object(_) => return None,
         })
     }
 
@@ -81,9 +90,50 @@ impl Value {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Number(a), Value::Number(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
+            (Value::Symbol(a), Value::Symbol(b)) => a.ptr_eq(b),
+            (Value::BigInt(a), Value::BigInt(b)) => a == b,
             (Value::Object(a), Value::Object(b)) => a.ptr_eq(b),
             _ => false,
         }
+    }
+
+    /// SameValueZero: `===`, except that NaN equals NaN (what `Map`, `Set` and `includes`
+    /// compare by).
+    pub fn same_value_zero(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Number(a), Value::Number(b)) if a.is_nan() && b.is_nan() => true,
+            _ => self.strict_eq(other),
+        }
+    }
+
+    /// SameValue (`Object.is`): SameValueZero, except that +0 and -0 differ.
+    pub fn same_value(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Number(a), Value::Number(b)) if *a == 0.0 && *b == 0.0 => {
+                a.is_sign_negative() == b.is_sign_negative()
+            }
+            _ => self.same_value_zero(other),
+        }
+    }
+
+    /// JS `typeof`.
+    pub fn type_of(&self) -> &'static str {
+        match self {
+            Value::Undefined => "undefined",
+            Value::Null => "object",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Symbol(_) => "symbol",
+            Value::BigInt(_) => "bigint",
+            Value::Object(o) if o.is_function() => "function",
+            Value::Object(_) => "object",
+        }
+    }
+
+    /// Is it a primitive (not an object)?
+    pub fn is_primitive(&self) -> bool {
+        !matches!(self, Value::Object(_))
     }
 }
 
@@ -127,6 +177,7 @@ impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::String(s) => write!(f, "{s:?}"),
+            Value::Symbol(s) => write!(f, "Symbol({:?})", s.0.description),
             Value::Object(o) => match &o.borrow().kind {
                 Kind::Function(_) => f.write_str("[function]"),
                 Kind::Array(items) => write!(f, "{items:?}"),

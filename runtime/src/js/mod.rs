@@ -7,21 +7,28 @@
 //! `process`, `wapc`) with [`Realm::define_global`], the registration API embedders' globals
 //! go through too.
 
+pub mod buffer;
 pub mod builtins;
 pub mod class;
 pub mod clock;
 pub mod coerce;
+pub mod conversions;
 pub mod native;
 pub mod number;
+pub mod object;
 pub mod ops;
+pub mod proxy;
 pub mod realm;
 pub mod string;
+pub mod timers;
 pub mod typed;
+pub mod tz;
 pub mod value;
 
+pub use buffer::TypedArray;
 pub use realm::Realm;
 pub use string::JsStr;
-pub use typed::{TypedArray, TypedKind};
+pub use typed::TypedKind;
 pub use value::{Agent, Callable, Class, ErrorType, JsResult, Kind, Obj, Throw, Value};
 
 /// A realm with the standard built-ins installed.

@@ -1,5 +1,36 @@
 //! JS number conversions: `ToUint32`, `Number.prototype.toString` formatting, string parsing.
 
+/// A BigInt as the nearest double (`Number(big)`).
+pub fn bigint_to_f64(n: &num_bigint::BigInt) -> f64 {
+    num_traits::ToPrimitive::to_f64(n).unwrap_or(f64::NAN)
+}
+
+/// JS `StringToBigInt`: decimal with an optional sign, or `0x`/`0o`/`0b` digits; blank is
+/// 0; anything else `None`.
+pub fn parse_bigint(s: &str) -> Option<num_bigint::BigInt> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Some(num_bigint::BigInt::from(0));
+    }
+    let radix = |p: &str| {
+        t.strip_prefix(p)
+            .or_else(|| t.strip_prefix(&p.to_uppercase()))
+    };
+    for (prefix, base) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(digits) = radix(prefix) {
+            if digits.is_empty() || digits.starts_with(['+', '-']) {
+                return None;
+            }
+            return num_bigint::BigInt::parse_bytes(digits.as_bytes(), base);
+        }
+    }
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    num_bigint::BigInt::parse_bytes(t.as_bytes(), 10)
+}
+
 /// JS `ToUint32`: truncate, then wrap modulo 2^32; NaN and infinities give 0.
 pub fn to_uint32(v: f64) -> u32 {
     if !v.is_finite() {

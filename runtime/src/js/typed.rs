@@ -1,7 +1,8 @@
-//! Typed arrays: element kinds and views on shared `ArrayBuffer` storage.
+//! Typed array element kinds and their conversions to and from bytes.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use num_bigint::BigInt;
+
+use super::number::to_uint32;
 
 /// The element type of a typed array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -16,11 +17,23 @@ pub enum TypedKind {
     Uint32,
     Float32,
     Float64,
+    BigInt64,
+    BigUint64,
+}
+
+/// An element read from or written to a typed array: a number, or a BigInt for the 64-bit
+/// integer kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Element {
+    /// A number.
+    Number(f64),
+    /// A BigInt (`BigInt64Array`, `BigUint64Array`).
+    BigInt(BigInt),
 }
 
 impl TypedKind {
     /// Every kind, in the order their constructors are installed.
-    pub const ALL: [TypedKind; 9] = [
+    pub const ALL: [TypedKind; 11] = [
         TypedKind::Int8,
         TypedKind::Uint8,
         TypedKind::Uint8Clamped,
@@ -30,6 +43,8 @@ impl TypedKind {
         TypedKind::Uint32,
         TypedKind::Float32,
         TypedKind::Float64,
+        TypedKind::BigInt64,
+        TypedKind::BigUint64,
     ];
 
     /// The constructor's global name.
@@ -44,6 +59,8 @@ impl TypedKind {
             TypedKind::Uint32 => "Uint32Array",
             TypedKind::Float32 => "Float32Array",
             TypedKind::Float64 => "Float64Array",
+            TypedKind::BigInt64 => "BigInt64Array",
+            TypedKind::BigUint64 => "BigUint64Array",
         }
     }
 
@@ -53,15 +70,20 @@ impl TypedKind {
             TypedKind::Int8 | TypedKind::Uint8 | TypedKind::Uint8Clamped => 1,
             TypedKind::Int16 | TypedKind::Uint16 => 2,
             TypedKind::Int32 | TypedKind::Uint32 | TypedKind::Float32 => 4,
-            TypedKind::Float64 => 8,
+            TypedKind::Float64 | TypedKind::BigInt64 | TypedKind::BigUint64 => 8,
         }
     }
 
-    /// Element `i` of `bytes` as a JS number.
-    pub fn get(self, bytes: &[u8], i: usize) -> f64 {
+    /// Are its elements BigInts?
+    pub fn is_bigint(self) -> bool {
+        matches!(self, TypedKind::BigInt64 | TypedKind::BigUint64)
+    }
+
+    /// Element `i` of `bytes`.
+    pub fn get(self, bytes: &[u8], i: usize) -> Element {
         let s = self.size();
         let b = &bytes[i * s..(i + 1) * s];
-        match self {
+        let n = match self {
             TypedKind::Int8 => b[0] as i8 as f64,
             TypedKind::Uint8 | TypedKind::Uint8Clamped => b[0] as f64,
             TypedKind::Int16 => i16::from_le_bytes([b[0], b[1]]) as f64,
@@ -70,17 +92,35 @@ impl TypedKind {
             TypedKind::Uint32 => u32::from_le_bytes(b.try_into().unwrap()) as f64,
             TypedKind::Float32 => f32::from_le_bytes(b.try_into().unwrap()) as f64,
             TypedKind::Float64 => f64::from_le_bytes(b.try_into().unwrap()),
-        }
+            TypedKind::BigInt64 => {
+                return Element::BigInt(i64::from_le_bytes(b.try_into().unwrap()).into())
+            }
+            TypedKind::BigUint64 => {
+                return Element::BigInt(u64::from_le_bytes(b.try_into().unwrap()).into())
+            }
+        };
+        Element::Number(n)
     }
 
     /// Stores `v` as element `i`, converting as JS does (modular for integers, clamped for
-    /// `Uint8ClampedArray`).
-    pub fn set(self, bytes: &mut [u8], i: usize, v: f64) {
+    /// `Uint8ClampedArray`, modulo 2^64 for BigInts). The element must match the kind
+    /// (callers convert first).
+    pub fn set(self, bytes: &mut [u8], i: usize, v: &Element) {
         let s = self.size();
         let b = &mut bytes[i * s..(i + 1) * s];
-        let int = |v: f64| -> u32 { super::number::to_uint32(v) };
+        match (self, v) {
+            (TypedKind::BigInt64 | TypedKind::BigUint64, Element::BigInt(n)) => {
+                b.copy_from_slice(&bigint_to_u64(n).to_le_bytes())
+            }
+            (_, Element::Number(v)) => self.set_number(b, *v),
+            // A mismatched element (callers convert): store what a NaN would.
+            (_, Element::BigInt(_)) => self.set_number(b, f64::NAN),
+        }
+    }
+
+    fn set_number(self, b: &mut [u8], v: f64) {
         match self {
-            TypedKind::Int8 | TypedKind::Uint8 => b[0] = int(v) as u8,
+            TypedKind::Int8 | TypedKind::Uint8 => b[0] = to_uint32(v) as u8,
             TypedKind::Uint8Clamped => {
                 b[0] = if v.is_nan() {
                     0
@@ -89,69 +129,22 @@ impl TypedKind {
                 }
             }
             TypedKind::Int16 | TypedKind::Uint16 => {
-                b.copy_from_slice(&(int(v) as u16).to_le_bytes())
+                b.copy_from_slice(&(to_uint32(v) as u16).to_le_bytes())
             }
-            TypedKind::Int32 | TypedKind::Uint32 => b.copy_from_slice(&int(v).to_le_bytes()),
+            TypedKind::Int32 | TypedKind::Uint32 => b.copy_from_slice(&to_uint32(v).to_le_bytes()),
             TypedKind::Float32 => b.copy_from_slice(&(v as f32).to_le_bytes()),
             TypedKind::Float64 => b.copy_from_slice(&v.to_le_bytes()),
+            TypedKind::BigInt64 | TypedKind::BigUint64 => b.fill(0),
         }
     }
 }
 
-/// A typed array view: `len` elements of `kind` at byte `offset` of a shared buffer, so that
-/// `subarray` views write through as in JS.
-#[derive(Clone)]
-pub struct TypedArray {
-    /// Element kind.
-    pub kind: TypedKind,
-    /// The underlying `ArrayBuffer`.
-    pub buffer: Rc<RefCell<Vec<u8>>>,
-    /// Byte offset of the view.
-    pub offset: usize,
-    /// Length in elements.
-    pub len: usize,
-}
-
-impl TypedArray {
-    /// A fresh zeroed array of `len` elements.
-    pub fn zeroed(kind: TypedKind, len: usize) -> TypedArray {
-        TypedArray::from_bytes(kind, vec![0; len * kind.size()])
-    }
-
-    /// An array owning `bytes` (whose length must be a multiple of the element size).
-    pub fn from_bytes(kind: TypedKind, bytes: Vec<u8>) -> TypedArray {
-        let len = bytes.len() / kind.size();
-        TypedArray {
-            kind,
-            buffer: Rc::new(RefCell::new(bytes)),
-            offset: 0,
-            len,
-        }
-    }
-
-    /// Byte length of the view.
-    pub fn byte_len(&self) -> usize {
-        self.len * self.kind.size()
-    }
-
-    /// Runs `f` on the view's bytes.
-    pub fn with<R>(&self, f: impl FnOnce(&mut [u8]) -> R) -> R {
-        let mut buf = self.buffer.borrow_mut();
-        f(&mut buf[self.offset..self.offset + self.byte_len()])
-    }
-
-    /// Element `i` (must be in range).
-    pub fn get(&self, i: usize) -> f64 {
-        self.with(|b| self.kind.get(b, i))
-    }
-
-    /// Sets element `i` (must be in range).
-    pub fn set(&self, i: usize, v: f64) {
-        self.with(|b| self.kind.set(b, i, v))
-    }
-
-    /// The elements as numbers.
-    pub fn numbers(&self) -> Vec<f64> {
-        (0..self.len).map(|i| self.get(i)).collect()
+/// The low 64 bits of a BigInt, two's complement (what `BigInt.asUintN(64, n)` keeps).
+pub fn bigint_to_u64(n: &BigInt) -> u64 {
+    let (sign, digits) = n.to_u64_digits();
+    let low = digits.first().copied().unwrap_or(0);
+    match sign {
+        num_bigint::Sign::Minus => low.wrapping_neg(),
+        _ => low,
     }
 }

@@ -5,14 +5,16 @@
 //! prototype is implicit (the realm's intrinsic prototype for its [`Class`]) unless set, so
 //! objects can be made without a realm at hand.
 
-use std::cell::{Ref, RefCell, RefMut};
-use std::rc::Rc;
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 
 use indexmap::IndexMap;
+use num_bigint::BigInt;
 
-pub use super::class::{attrs, Class, ErrorType};
+pub use super::buffer::{Buffer, TypedArray};
+pub use super::class::{attrs, Class, ErrorType, Intrinsic};
 use super::string::JsStr;
-use super::typed::{TypedArray, TypedKind};
 
 /// A JS value.
 #[derive(Clone, Default)]
@@ -28,8 +30,44 @@ pub enum Value {
     Number(f64),
     /// A string.
     String(JsStr),
+    /// A symbol.
+    Symbol(Sym),
+    /// A BigInt.
+    BigInt(Rc<BigInt>),
     /// An object, array, typed array, function, ...
     Object(Obj),
+}
+
+/// A symbol: a unique value with an optional description; identity is pointer identity.
+#[derive(Clone)]
+pub struct Sym(pub Rc<SymbolData>);
+
+/// What a symbol carries.
+pub struct SymbolData {
+    /// `Symbol("description")`.
+    pub description: Option<JsStr>,
+    /// Made by `Symbol.for` (then `description` is its registry key).
+    pub registered: bool,
+}
+
+impl Sym {
+    /// A new symbol.
+    pub fn new(description: Option<JsStr>) -> Sym {
+        Sym(Rc::new(SymbolData {
+            description,
+            registered: false,
+        }))
+    }
+
+    /// Same symbol?
+    pub fn ptr_eq(&self, other: &Sym) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Identity, as a map key.
+    pub fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as *const u8 as usize
+    }
 }
 
 /// Why a guest stopped underneath a JS operation. The JS layer only carries it outward: the
@@ -72,7 +110,18 @@ pub type Builtin = fn(&mut dyn Agent, &Value, &[Value]) -> JsResult;
 
 /// A shared, mutable JS object.
 #[derive(Clone)]
-pub struct Obj(Rc<RefCell<ObjectData>>);
+pub struct Obj(pub(in crate::js) Rc<RefCell<ObjectData>>);
+
+/// An object held without keeping it alive (`WeakMap` keys, a buffer's object).
+#[derive(Clone)]
+pub struct WeakObj(pub(in crate::js) Weak<RefCell<ObjectData>>);
+
+impl WeakObj {
+    /// The object, if it still lives.
+    pub fn upgrade(&self) -> Option<Obj> {
+        self.0.upgrade().map(Obj)
+    }
+}
 
 /// How a function object runs.
 #[derive(Clone)]
@@ -84,6 +133,18 @@ pub enum Callable {
     /// A function whose body lives outside the JS world (a Go `js.FuncOf`), by the id the
     /// agent knows it by.
     Foreign(u32),
+    /// `f.bind(this, ...args)`.
+    Bound(Rc<Bound>),
+}
+
+/// A bound function's target, `this` and leading arguments.
+pub struct Bound {
+    /// The function bound.
+    pub target: Value,
+    /// Its `this`.
+    pub this: Value,
+    /// Arguments passed before the call's own.
+    pub args: Vec<Value>,
 }
 
 /// A function object's behaviour.
@@ -107,6 +168,17 @@ pub enum Kind {
     Function(Function),
     /// A date, in milliseconds since the epoch.
     Date(f64),
+    /// A primitive wrapper (`new String("x")`, `Object(1n)`, ...).
+    Primitive(Value),
+    /// An `ArrayBuffer`.
+    ArrayBuffer(Rc<Buffer>),
+    /// A proxy: target and handler, `None` once revoked.
+    Proxy(Option<Box<(Obj, Obj)>>),
+    /// A getter/setter pair, the value of an accessor property (never seen by JS code).
+    Accessor(Box<(Value, Value)>),
+    /// The state of a built-in class that only its own code reads (a `Map`'s entries, a
+    /// `RegExp`'s program, a `URL`, ...).
+    Host(Box<dyn Any>),
 }
 
 /// An own property: its value and attributes.
@@ -145,12 +217,41 @@ pub struct ObjectData {
     pub proto: Proto,
     /// Can properties be added?
     pub extensible: bool,
+    /// Own symbol-keyed properties, in insertion order.
+    pub symbols: Vec<(Sym, Prop)>,
 }
 
 impl ObjectData {
-    /// An own property's value, if it has one.
+    /// An own data property's value, if it has one (accessors are not values).
     pub fn get_own(&self, key: &[u8]) -> Option<&Value> {
-        self.props.get(key).map(|p| &p.value)
+        self.props
+            .get(key)
+            .filter(|p| p.attrs & attrs::ACCESSOR == 0)
+            .map(|p| &p.value)
+    }
+
+    /// An own symbol-keyed property.
+    pub fn symbol_prop(&self, key: &Sym) -> Option<&Prop> {
+        self.symbols
+            .iter()
+            .find(|(s, _)| s.ptr_eq(key))
+            .map(|(_, p)| p)
+    }
+
+    /// The state of a built-in class, if the object holds one of type `T`.
+    pub fn host<T: 'static>(&self) -> Option<&T> {
+        match &self.kind {
+            Kind::Host(b) => b.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    /// The state of a built-in class, mutably.
+    pub fn host_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        match &mut self.kind {
+            Kind::Host(b) => b.downcast_mut(),
+            _ => None,
+        }
     }
 
     /// The own keys listed by `Object.keys`, in JS order: array indices ascending, then the
@@ -170,128 +271,17 @@ impl ObjectData {
     }
 }
 
-impl Obj {
-    /// A new object with its class's intrinsic prototype.
-    pub fn new(class: Class, kind: Kind) -> Obj {
-        Obj(Rc::new(RefCell::new(ObjectData {
-            class,
-            kind,
-            props: Props::default(),
-            proto: Proto::Intrinsic,
-            extensible: true,
-        })))
+/// The `ArrayBuffer` object of `buffer`: the one made before if it still lives.
+pub fn buffer_object(buffer: &Rc<Buffer>) -> Obj {
+    let existing = buffer.object.borrow().as_ref().and_then(Weak::upgrade);
+    if let Some(o) = existing.and_then(|rc| rc.downcast::<RefCell<ObjectData>>().ok()) {
+        return Obj(o);
     }
-
-    /// A new object with an explicit prototype.
-    pub fn with_proto(class: Class, kind: Kind, proto: Proto) -> Obj {
-        let o = Obj::new(class, kind);
-        o.borrow_mut().proto = proto;
-        o
-    }
-
-    /// A new plain object.
-    pub fn plain() -> Obj {
-        Obj::new(Class::Object, Kind::Ordinary)
-    }
-
-    /// A new array.
-    pub fn array(items: Vec<Value>) -> Obj {
-        Obj::new(Class::Array, Kind::Array(items))
-    }
-
-    /// A new typed array.
-    pub fn typed(array: TypedArray) -> Obj {
-        Obj::new(Class::Typed(array.kind), Kind::Typed(array))
-    }
-
-    /// A new `Uint8Array` holding `bytes`.
-    pub fn bytes(bytes: Vec<u8>) -> Obj {
-        Obj::typed(TypedArray::from_bytes(TypedKind::Uint8, bytes))
-    }
-
-    /// A new function object.
-    pub fn function(call: Callable, construct: Option<Callable>) -> Obj {
-        Obj::new(
-            Class::Function,
-            Kind::Function(Function { call, construct }),
-        )
-    }
-
-    /// A new host function from a closure.
-    pub fn native(f: NativeFn) -> Obj {
-        Obj::function(Callable::Native(f), None)
-    }
-
-    /// A new error of kind `ty` with this message.
-    pub fn error(ty: ErrorType, message: &str) -> Obj {
-        let o = Obj::new(Class::Error(ty), Kind::Ordinary);
-        o.define("message", Value::from(message), attrs::HIDDEN);
-        o
-    }
-
-    /// Borrows the data.
-    pub fn borrow(&self) -> Ref<'_, ObjectData> {
-        self.0.borrow()
-    }
-
-    /// Borrows the data mutably.
-    pub fn borrow_mut(&self) -> RefMut<'_, ObjectData> {
-        self.0.borrow_mut()
-    }
-
-    /// Identity, as a map key.
-    pub fn addr(&self) -> usize {
-        Rc::as_ptr(&self.0) as *const u8 as usize
-    }
-
-    /// Same object?
-    pub fn ptr_eq(&self, other: &Obj) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-
-    /// Sets an own data property as assignment would create it.
-    pub fn set(&self, key: &str, v: Value) {
-        self.define(key, v, attrs::DEFAULT);
-    }
-
-    /// Defines an own data property with these attributes.
-    pub fn define(&self, key: &str, v: Value, attrs: u8) {
-        self.0
-            .borrow_mut()
-            .props
-            .insert(JsStr::from(key), Prop { value: v, attrs });
-    }
-
-    /// An own property, or undefined.
-    pub fn own(&self, key: &str) -> Value {
-        self.0
-            .borrow()
-            .get_own(key.as_bytes())
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Is it callable?
-    pub fn is_function(&self) -> bool {
-        matches!(self.0.borrow().kind, Kind::Function(_))
-    }
-
-    /// Is it an array?
-    pub fn is_array(&self) -> bool {
-        matches!(self.0.borrow().kind, Kind::Array(_))
-    }
-
-    /// The typed array view, if it is one.
-    pub fn typed_array(&self) -> Option<TypedArray> {
-        match &self.0.borrow().kind {
-            Kind::Typed(t) => Some(t.clone()),
-            _ => None,
-        }
-    }
-
-    /// The view of a `Uint8Array`/`Uint8ClampedArray` (what `copyBytesTo*` accept).
-    pub fn byte_view(&self) -> Option<TypedArray> {
-        self.typed_array()
-            .filter(|t| matches!(t.kind, TypedKind::Uint8 | TypedKind::Uint8Clamped))
-    }
+    let o = Obj::new(
+        Class::Other(Intrinsic::ArrayBuffer),
+        Kind::ArrayBuffer(buffer.clone()),
+    );
+    let weak: Weak<dyn Any> = Rc::downgrade(&o.0) as Weak<RefCell<ObjectData>>;
+    *buffer.object.borrow_mut() = Some(weak);
+    o
 }

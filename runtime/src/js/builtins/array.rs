@@ -101,7 +101,7 @@ fn includes(_: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
 fn join(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
     let sep = match arg(args, 0) {
         Value::Undefined => JsStr::from(","),
-        v => ops::to_string(agent, &v)?,
+        v => crate::js::conversions::to_string(agent, &v)?,
     };
     // A copy: converting an element may run code that changes the array.
     let items = with_array(this, |items| items.clone())?;
@@ -111,7 +111,7 @@ fn join(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
             out.push_js(&sep);
         }
         if !matches!(v, Value::Undefined | Value::Null) {
-            out.push_js(&ops::to_string(agent, v)?);
+            out.push_js(&crate::js::conversions::to_string(agent, v)?);
         }
     }
     Ok(Value::String(out.finish()))

@@ -25,7 +25,7 @@ pub fn install(realm: &mut Realm) {
 fn make(agent: &mut dyn Agent, ty: ErrorType, args: &[Value]) -> JsResult {
     let message = match arg(args, 0) {
         Value::Undefined => None,
-        v => Some(ops::to_string(agent, &v)?),
+        v => Some(crate::js::conversions::to_string(agent, &v)?),
     };
     let e = Obj::error(ty, "");
     match message {
@@ -43,9 +43,9 @@ fn to_string(agent: &mut dyn Agent, this: &Value, _: &[Value]) -> JsResult {
         return ops::type_error("Error.prototype.toString called on non-object");
     }
     let part = |agent: &mut dyn Agent, key: &str, default: &str| -> JsResult<String> {
-        match ops::get_str(agent.realm(), this, key)? {
+        match ops::get_str(agent, this, key)? {
             Value::Undefined => Ok(default.into()),
-            v => Ok(ops::to_string(agent, &v)?.to_string()),
+            v => Ok(crate::js::conversions::to_string(agent, &v)?.to_string()),
         }
     };
     let name = part(agent, "name", "Error")?;

@@ -32,7 +32,7 @@ fn stringify(g: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
 }
 
 fn parse(g: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let text = ops::to_string(g, &args.first().cloned().unwrap_or_default())?;
+    let text = crate::js::conversions::to_string(g, &args.first().cloned().unwrap_or_default())?;
     match serde_json::from_str::<serde_json::Value>(&text.to_str_lossy()) {
         Ok(v) => Ok(from_json(&v)),
         Err(e) => Err(Throw::Value(Value::Object(Obj::error(
@@ -92,7 +92,8 @@ fn write_value(
     stack: &mut Vec<usize>,
 ) -> JsResult<bool> {
     match v {
-        Value::Undefined => return Ok(false),
+        Value::Undefined | Value::Symbol(_) => return Ok(false),
+        Value::BigInt(_) => return ops::type_error("Do not know how to serialize a BigInt"),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) if n.is_finite() => out.push_str(&crate::js::number::format(*n)),
@@ -124,12 +125,12 @@ fn write_value(
                 Shape::Function => return Ok(false),
                 Shape::Date(t) => {
                     let d = Value::Object(o.clone());
-                    let iso = ops::get(g.realm(), &d, b"toISOString")?;
+                    let iso = ops::get(g, &d, b"toISOString")?;
                     if t.is_nan() {
                         out.push_str("null");
                     } else {
                         let s = ops::call(g, &iso, &d, &[])?;
-                        let s = ops::to_string(g, &s)?;
+                        let s = crate::js::conversions::to_string(g, &s)?;
                         quote(&s.to_str_lossy(), out);
                     }
                 }
@@ -155,8 +156,8 @@ fn write_value(
                     stack.push(o.addr());
                     out.push('{');
                     let mut first = true;
-                    for k in ops::own_keys(v) {
-                        let item = ops::get(g.realm(), v, k.as_bytes())?;
+                    for k in crate::js::conversions::keys(g, v)? {
+                        let item = ops::get(g, v, k.as_bytes())?;
                         let mark = out.len();
                         if !first {
                             out.push(',');

@@ -2,14 +2,18 @@
 //! the global object and its methods, from a table, into its prototype.
 
 mod array;
+pub mod collections;
 mod crypto;
 mod date;
 mod error;
 mod function;
+pub mod iterators;
 mod json;
 mod math;
 mod object;
 mod performance;
+pub mod promise;
+mod timer_globals;
 mod typed_array;
 
 use super::realm::Realm;
@@ -29,4 +33,8 @@ pub fn install(realm: &mut Realm) {
     json::install(realm);
     crypto::install(realm);
     performance::install(realm);
+    iterators::install(realm);
+    collections::install(realm);
+    promise::install(realm);
+    timer_globals::install(realm);
 }

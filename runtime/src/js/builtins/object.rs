@@ -33,8 +33,8 @@ fn object_of(_: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
     })
 }
 
-fn keys(_: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let keys = ops::own_keys(&arg(args, 0));
+fn keys(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
+    let keys = crate::js::conversions::keys(agent, &arg(args, 0))?;
     Ok(Value::Object(Obj::array(
         keys.into_iter().map(Value::String).collect(),
     )))
@@ -43,19 +43,20 @@ fn keys(_: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
 fn assign(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
     let target = arg(args, 0);
     for src in args.iter().skip(1) {
-        for k in ops::own_keys(src) {
-            let v = ops::get(agent.realm(), src, k.as_bytes())?;
-            ops::set(&target, k.as_bytes(), v)?;
+        for k in crate::js::conversions::keys(agent, src)? {
+            let v = ops::get(agent, src, k.as_bytes())?;
+            ops::set(agent, &target, k.as_bytes(), v)?;
         }
     }
     Ok(target)
 }
 
 fn has_own_property(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
-    let key = ops::to_string(agent, &arg(args, 0))?;
+    let key = crate::js::conversions::to_string(agent, &arg(args, 0))?;
     let own = match this {
         Value::Object(o) => {
-            o.borrow().props.contains_key(key.as_bytes()) || ops::own_keys(this).contains(&key)
+            o.borrow().props.contains_key(key.as_bytes())
+                || crate::js::conversions::keys(agent, this)?.contains(&key)
         }
         _ => false,
     };
@@ -70,6 +71,8 @@ fn to_string(_: &mut dyn Agent, this: &Value, _: &[Value]) -> JsResult {
         Value::Bool(_) => "Boolean",
         Value::Number(_) => "Number",
         Value::String(_) => "String",
+        Value::Symbol(_) => "Symbol",
+        Value::BigInt(_) => "BigInt",
         Value::Object(o) => match (&o.borrow().kind, o.borrow().class) {
             (Kind::Function(_), _) => "Function",
             (Kind::Array(_), _) => "Array",

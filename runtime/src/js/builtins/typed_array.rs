@@ -5,8 +5,8 @@ use std::rc::Rc;
 use crate::js::native::{arg, constructor, define_methods, relative, Method};
 use crate::js::ops::{self, range_error, type_error};
 use crate::js::realm::Realm;
-use crate::js::typed::{TypedArray, TypedKind};
-use crate::js::value::{attrs, Agent, Callable, Class, JsResult, Obj, Value};
+use crate::js::typed::TypedKind;
+use crate::js::value::{attrs, Agent, Callable, Class, JsResult, Obj, TypedArray, Value};
 
 const PROTO: &[Method] = &[
     ("subarray", subarray),
@@ -36,11 +36,11 @@ pub fn numbers_of(agent: &mut dyn Agent, source: &Value) -> JsResult<Vec<f64>> {
     if let Some(t) = ops::typed(source) {
         return Ok(t.numbers());
     }
-    let len = ops::length(agent.realm(), source)?;
+    let len = crate::js::conversions::length(agent, source)?;
     let len = if len.is_nan() { 0 } else { len as usize };
     let mut v = Vec::with_capacity(len.min(1 << 20));
     for i in 0..len {
-        let item = ops::get(agent.realm(), source, i.to_string().as_bytes())?;
+        let item = ops::get(agent, source, i.to_string().as_bytes())?;
         v.push(item.to_number());
     }
     Ok(v)
@@ -63,7 +63,7 @@ fn make(agent: &mut dyn Agent, kind: TypedKind, args: &[Value]) -> JsResult {
             let items = numbers_of(agent, &source)?;
             let t = TypedArray::zeroed(kind, items.len());
             for (i, n) in items.into_iter().enumerate() {
-                t.set(i, n);
+                t.set_number(i, n);
             }
             t
         }
@@ -104,7 +104,7 @@ fn fill(_: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
     let start = relative(&arg(args, 1), t.len, 0);
     let end = relative(&arg(args, 2), t.len, t.len);
     for i in start..end {
-        t.set(i, v);
+        t.set_number(i, v);
     }
     Ok(this.clone())
 }
@@ -117,7 +117,7 @@ fn set(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
         return range_error("offset is out of bounds");
     }
     for (i, n) in items.into_iter().enumerate() {
-        t.set(offset + i, n);
+        t.set_number(offset + i, n);
     }
     Ok(Value::Undefined)
 }
