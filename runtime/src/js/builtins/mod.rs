@@ -2,19 +2,31 @@
 //! the global object and its methods, from a table, into its prototype.
 
 mod array;
+mod array_buffer;
+mod base64;
+mod bigint;
 pub mod collections;
 mod crypto;
 mod date;
 mod error;
 mod function;
+mod globals;
 pub mod iterators;
 mod json;
 mod math;
+mod number;
 mod object;
 mod performance;
 pub mod promise;
+mod reflect;
+mod regexp;
+mod string;
+mod structured_clone;
+mod symbol;
+mod text;
 mod timer_globals;
 mod typed_array;
+mod url;
 
 use super::realm::Realm;
 use super::value::Value;
@@ -37,4 +49,17 @@ pub fn install(realm: &mut Realm) {
     collections::install(realm);
     promise::install(realm);
     timer_globals::install(realm);
+    symbol::install(realm);
+    string::install(realm);
+    number::install(realm);
+    globals::install(realm);
+    reflect::install(realm);
+    bigint::install(realm);
+    array_buffer::install(realm);
+    text::install(realm);
+    url::install(realm);
+    base64::install(realm);
+    // After String: RegExp adds String.prototype's pattern methods.
+    regexp::install(realm);
+    structured_clone::install(realm);
 }
