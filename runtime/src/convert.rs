@@ -1,10 +1,13 @@
 //! [`JsValue`]: JS values as Rust data, for arguments and results crossing the embedding API.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::js::{ops, Agent, Class, ErrorType, Kind, Obj, Throw, TypedArray, TypedKind, Value};
+use crate::js::{
+    ops, Agent, Class, ErrorType, JsStr, Kind, Obj, Throw, TypedArray, TypedKind, Value,
+};
 
 /// A host function the embedder puts into the guest's world: receives the arguments, returns
 /// a value or throws one (the guest sees a thrown `js.Error` for [`JsValue::Error`]).
@@ -58,8 +61,8 @@ pub enum JsValue {
     Bool(bool),
     /// A number.
     Number(f64),
-    /// A string.
-    String(String),
+    /// A string (which, as JS strings may, can hold lone UTF-16 surrogates).
+    String(JsString),
     /// A `Uint8Array`.
     Bytes(Vec<u8>),
     /// Another typed array: its constructor name and elements.
@@ -91,10 +94,10 @@ impl JsValue {
         JsValue::Function(JsFunction::new(f))
     }
 
-    /// The string, if it is one.
+    /// The string, if it is one and holds no lone surrogate (see [`JsString`]).
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            JsValue::String(s) => Some(s),
+            JsValue::String(s) => s.as_str(),
             _ => None,
         }
     }
@@ -113,6 +116,77 @@ impl JsValue {
             JsValue::Number(n) => Some(*n),
             _ => None,
         }
+    }
+}
+
+/// A JS string as Rust data: UTF-16 code units, which (unlike a Rust string) may include
+/// lone surrogates (`String.fromCharCode(0xD800)`); such a string passes through host
+/// functions intact. Well-formed strings are plain UTF-8 ([`JsString::as_str`]).
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct JsString(JsStr);
+
+impl JsString {
+    /// The string whose UTF-16 code units are `units` (lone surrogates kept).
+    pub fn from_utf16(units: &[u16]) -> JsString {
+        JsString(JsStr::from_utf16(units))
+    }
+
+    /// The text, if the string holds no lone surrogate.
+    pub fn as_str(&self) -> Option<&str> {
+        self.0.as_str()
+    }
+
+    /// The text with each lone surrogate replaced by U+FFFD (what Go's `Value.String()`
+    /// and `TextEncoder` see).
+    pub fn to_string_lossy(&self) -> Cow<'_, str> {
+        self.0.to_str_lossy()
+    }
+
+    /// The UTF-16 code units.
+    pub fn to_utf16(&self) -> Vec<u16> {
+        self.0.to_utf16()
+    }
+
+    /// Does the string hold no lone surrogate?
+    pub fn is_well_formed(&self) -> bool {
+        self.as_str().is_some()
+    }
+}
+
+impl From<&str> for JsString {
+    fn from(s: &str) -> Self {
+        JsString(JsStr::from(s))
+    }
+}
+
+impl From<String> for JsString {
+    fn from(s: String) -> Self {
+        JsString(JsStr::from(s))
+    }
+}
+
+impl PartialEq<str> for JsString {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for JsString {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+/// The text, lone surrogates as U+FFFD.
+impl fmt::Display for JsString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for JsString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
@@ -172,7 +246,7 @@ fn to_value_in(v: &JsValue, origins: &[(usize, Obj)]) -> Value {
         JsValue::Null => Value::Null,
         JsValue::Bool(b) => Value::Bool(*b),
         JsValue::Number(n) => Value::Number(*n),
-        JsValue::String(s) => Value::from(s.as_str()),
+        JsValue::String(s) => Value::String(s.0.clone()),
         JsValue::BigInt(digits) => match crate::js::number::parse_bigint(digits) {
             Some(b) => Value::BigInt(Rc::new(b)),
             None => Value::Undefined,
@@ -233,7 +307,7 @@ fn from_value_in(v: &Value, seen: &mut Vec<usize>, origins: &mut Vec<(usize, Obj
         Value::Null => JsValue::Null,
         Value::Bool(b) => JsValue::Bool(*b),
         Value::Number(n) => JsValue::Number(*n),
-        Value::String(s) => JsValue::String(s.to_string()),
+        Value::String(s) => JsValue::String(JsString(s.clone())),
         Value::BigInt(b) => JsValue::BigInt(b.to_string()),
         Value::Symbol(s) => JsValue::Symbol(s.0.description.as_ref().map(|d| d.to_string())),
         Value::Object(o) => {
@@ -285,4 +359,24 @@ fn allocated<T>(mut v: Vec<T>) -> Vec<T> {
         v.reserve_exact(1);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_surrogates_cross_intact() {
+        let lone = Value::String(JsStr::from_utf16(&[0x61, 0xD800]));
+        let v = from_value(&lone);
+        let JsValue::String(s) = &v else {
+            panic!("a string");
+        };
+        assert_eq!(s.as_str(), None);
+        assert_eq!(s.to_string_lossy(), "a\u{FFFD}");
+        assert_eq!(s.to_utf16(), vec![0x61, 0xD800]);
+        assert!(to_value(&v).strict_eq(&lone));
+        assert_eq!(JsValue::from("x").as_str(), Some("x"));
+        assert_eq!(JsString::from("x"), "x");
+    }
 }

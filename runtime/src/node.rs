@@ -2,7 +2,6 @@
 //! and common programs use. Installed by the host through the realm's registration API.
 
 use crate::js::native::{arg, native};
-use crate::js::ops;
 use crate::js::{Agent, JsResult, Obj, Realm, Value};
 use crate::stdio::Stdio;
 

@@ -19,6 +19,7 @@ pub struct Buffer {
 impl Buffer {
     /// Storage holding `bytes`.
     pub fn new(bytes: Vec<u8>) -> Rc<Buffer> {
+        super::heap::charge(bytes.len());
         Rc::new(Buffer {
             bytes: RefCell::new(bytes),
             object: RefCell::new(None),
@@ -85,9 +86,14 @@ impl TypedArray {
         f(&mut buf[start..end])
     }
 
-    /// Element `i` (must be in range).
+    /// Element `i` (must be in range; zero if the buffer no longer covers it).
     pub fn get(&self, i: usize) -> Element {
-        self.with(|b| self.kind.get(b, i))
+        let size = self.kind.size();
+        self.with(|b| match (i + 1) * size <= b.len() {
+            true => self.kind.get(b, i),
+            false if self.kind.is_bigint() => Element::BigInt(0.into()),
+            false => Element::Number(0.0),
+        })
     }
 
     /// Element `i` as a number (BigInts converted, as `Number(big)` does).
@@ -98,9 +104,14 @@ impl TypedArray {
         }
     }
 
-    /// Sets element `i` (must be in range).
+    /// Sets element `i` (must be in range; nothing if the buffer no longer covers it).
     pub fn set(&self, i: usize, v: &Element) {
-        self.with(|b| self.kind.set(b, i, v))
+        let size = self.kind.size();
+        self.with(|b| {
+            if (i + 1) * size <= b.len() {
+                self.kind.set(b, i, v)
+            }
+        })
     }
 
     /// Sets element `i` to a number (for the number kinds).
@@ -111,5 +122,13 @@ impl TypedArray {
     /// The elements as numbers.
     pub fn numbers(&self) -> Vec<f64> {
         (0..self.len).map(|i| self.get_number(i)).collect()
+    }
+}
+
+impl TypedArray {
+    /// Does the view reach past the end of its buffer (detached by a transfer, as
+    /// `structuredClone` does)? Such a view has length 0.
+    pub fn is_out_of_bounds(&self) -> bool {
+        self.offset + self.byte_len() > self.buffer.len()
     }
 }

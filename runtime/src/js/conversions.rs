@@ -215,6 +215,20 @@ pub fn keys(agent: &mut dyn Agent, v: &Value) -> JsResult<Vec<JsStr>> {
         .collect())
 }
 
+/// V8's TypeError for iterating a value without `[Symbol.iterator]`: primitives are shown
+/// with their type (`number 42`), objects by type alone.
+pub fn not_iterable<T>(agent: &mut dyn Agent, v: &Value) -> JsResult<T> {
+    let shown = match v {
+        Value::Undefined => "undefined".to_string(),
+        Value::Null => "object null".to_string(),
+        Value::Object(_) => v.type_of().to_string(),
+        _ => format!("{} {}", v.type_of(), display(agent.realm(), v)),
+    };
+    type_error(format!(
+        "{shown} is not iterable (cannot read property Symbol(Symbol.iterator))"
+    ))
+}
+
 /// Runs the iteration protocol over `v` to the end (`Array.from(v)`, `new Map(v)`,
 /// `Promise.all(v)`): arrays of plain storage directly, anything else through
 /// `[Symbol.iterator]`.
@@ -222,7 +236,7 @@ pub fn iterate(agent: &mut dyn Agent, v: &Value) -> JsResult<Vec<Value>> {
     let iterator_sym = agent.realm().symbols.iterator.clone();
     let method = ops::get_v(agent, v, Key::Sym(&iterator_sym))?;
     if !method.is_function() {
-        return type_error(format!("{} is not iterable", display(agent.realm(), v)));
+        return not_iterable(agent, v);
     }
     let it = ops::call(agent, &method, v, &[])?;
     let next = ops::get_v(agent, &it, Key::Str(b"next"))?;

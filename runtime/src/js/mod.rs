@@ -13,6 +13,7 @@ pub mod class;
 pub mod clock;
 pub mod coerce;
 pub mod conversions;
+pub mod heap;
 pub mod native;
 pub mod number;
 pub mod object;

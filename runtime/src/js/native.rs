@@ -24,10 +24,18 @@ pub fn builtin(f: Builtin) -> Value {
     Value::Object(Obj::function(Callable::Builtin(f), None))
 }
 
+/// Gives a function value its `name` (read-only, as JS engines define it).
+pub fn named(f: Value, name: &str) -> Value {
+    if let Value::Object(o) = &f {
+        o.define("name", Value::from(name), attrs::CONFIGURABLE);
+    }
+    f
+}
+
 /// Defines the methods of `table` on `target`, not enumerable (as built-in methods are).
 pub fn define_methods(target: &Obj, table: &[Method]) {
     for &(name, f) in table {
-        target.define(name, builtin(f), attrs::HIDDEN);
+        target.define(name, named(builtin(f), name), attrs::HIDDEN);
     }
 }
 
@@ -41,6 +49,7 @@ pub fn constructor(
     proto: &Obj,
 ) -> Obj {
     let ctor = Obj::function(call, Some(construct));
+    ctor.define("name", Value::from(name), attrs::CONFIGURABLE);
     ctor.define("prototype", Value::Object(proto.clone()), 0);
     proto.define("constructor", Value::Object(ctor.clone()), attrs::HIDDEN);
     realm.define_builtin(name, Value::Object(ctor.clone()));

@@ -14,14 +14,17 @@ use super::value::{
 impl Obj {
     /// A new object with its class's intrinsic prototype.
     pub fn new(class: Class, kind: Kind) -> Obj {
-        Obj(Rc::new(std::cell::RefCell::new(ObjectData {
+        let o = Obj(Rc::new(std::cell::RefCell::new(ObjectData {
             class,
             kind,
             props: Props::default(),
             proto: Proto::Intrinsic,
             extensible: true,
             symbols: Vec::new(),
-        })))
+            frozen: false,
+        })));
+        super::heap::register(&o);
+        o
     }
 
     /// A new object holding the state of a built-in class.

@@ -82,6 +82,12 @@ fn own_virtual(kind: &Kind, key: &[u8]) -> Option<Value> {
             Some(items.get(i).cloned().unwrap_or_default())
         }
         Kind::Typed(t) => match key {
+            // A view its buffer no longer covers (detached by a transfer) is empty.
+            _ if t.is_out_of_bounds() && key != b"buffer" => {
+                (key == b"length" || key == b"byteLength" || key == b"byteOffset")
+                    .then_some(Value::Number(0.0))
+                    .or_else(|| index_of(key).map(|_| Value::Undefined))
+            }
             b"length" => Some(Value::Number(t.len as f64)),
             b"byteLength" => Some(Value::Number(t.byte_len() as f64)),
             b"byteOffset" => Some(Value::Number(t.offset as f64)),
@@ -187,7 +193,7 @@ pub fn get_key(agent: &mut dyn Agent, target: &Value, key: Key<'_>, receiver: &V
     }
     let mut next = Some(o.clone());
     while let Some(cur) = next {
-        if let Some((t, h)) = proxy_parts(&cur)? {
+        if let Some((t, h)) = proxy_parts_for(&cur, "get")? {
             return super::proxy::get(agent, &t, &h, key, receiver);
         }
         let found = own_prop(&cur.borrow(), key);
@@ -228,9 +234,17 @@ pub fn get_v(agent: &mut dyn Agent, v: &Value, key: Key<'_>) -> JsResult {
 
 /// The target and handler of a proxy object; throws for a revoked one.
 pub fn proxy_parts(o: &Obj) -> JsResult<Option<(Obj, Obj)>> {
+    proxy_parts_for(o, "operation")
+}
+
+/// [`proxy_parts`] for the operation `op` (`get`, `set`, ...), which V8 names when the proxy
+/// was revoked.
+pub fn proxy_parts_for(o: &Obj, op: &str) -> JsResult<Option<(Obj, Obj)>> {
     match &o.borrow().kind {
         Kind::Proxy(Some(parts)) => Ok(Some((parts.0.clone(), parts.1.clone()))),
-        Kind::Proxy(None) => type_error("Cannot perform operation on a revoked proxy"),
+        Kind::Proxy(None) => type_error(format!(
+            "Cannot perform '{op}' on a proxy that has been revoked"
+        )),
         _ => Ok(None),
     }
 }
@@ -289,15 +303,45 @@ pub fn set_data(
     Ok(set_own(target, key, value))
 }
 
+/// The most elements an array made here holds (V8's limit for fast elements): beyond it
+/// a guest would exhaust memory rather than get a sparse array.
+const MAX_DENSE: usize = 1 << 27;
+
+/// `len` if an array that long can be made (and fits in the guest's JS heap), a RangeError
+/// otherwise.
+pub fn dense(len: usize) -> JsResult<usize> {
+    if len > MAX_DENSE {
+        return range_error("Invalid array length");
+    }
+    super::heap::reserve(len.saturating_mul(std::mem::size_of::<Value>()))?;
+    Ok(len)
+}
+
+/// Resizes an array's dense storage. Arrays are dense here, so a length or index far past
+/// the end would allocate every element in between: past V8's limit for fast elements that
+/// is a RangeError, and any growth must fit in the guest's JS heap.
+fn resize_array(items: &mut Vec<Value>, len: usize) -> JsResult<()> {
+    if len > items.len() {
+        dense(len)?;
+        super::heap::charge((len - items.len()).saturating_mul(std::mem::size_of::<Value>()));
+    }
+    items.resize(len, Value::Undefined);
+    Ok(())
+}
+
 /// Stores an own data property (array and typed array storage included).
 fn set_own(o: &Obj, key: &[u8], value: Value) -> JsResult<bool> {
     let mut data = o.borrow_mut();
+    let frozen = data.frozen;
     match &mut data.kind {
+        Kind::Array(_) if frozen && (key == b"length" || index_of(key).is_some()) => {
+            return Ok(false)
+        }
         Kind::Array(items) => {
             if key == b"length" {
                 let n = value.to_number();
                 if n >= 0.0 && n.fract() == 0.0 && n < 4294967296.0 {
-                    items.resize(n as usize, Value::Undefined);
+                    resize_array(items, n as usize)?;
                     return Ok(true);
                 }
                 drop(data);
@@ -312,7 +356,7 @@ fn set_own(o: &Obj, key: &[u8], value: Value) -> JsResult<bool> {
                 };
                 let i = i as usize;
                 if i >= items.len() {
-                    items.resize(i + 1, Value::Undefined);
+                    resize_array(items, i + 1)?;
                 }
                 items[i] = value;
                 return Ok(true);
@@ -389,7 +433,7 @@ pub fn set_key(
     }
     let mut next = Some(o.clone());
     while let Some(cur) = next {
-        if let Some((t, h)) = proxy_parts(&cur)? {
+        if let Some((t, h)) = proxy_parts_for(&cur, "set")? {
             return super::proxy::set(agent, &t, &h, key, value, receiver);
         }
         if let Some(p) = own_prop(&cur.borrow(), key) {
@@ -445,7 +489,7 @@ pub fn has(agent: &mut dyn Agent, target: &Value, key: Key<'_>) -> JsResult<bool
     };
     let mut next = Some(o.clone());
     while let Some(cur) = next {
-        if let Some((t, h)) = proxy_parts(&cur)? {
+        if let Some((t, h)) = proxy_parts_for(&cur, "has")? {
             return super::proxy::has(agent, &t, &h, key);
         }
         if own_prop(&cur.borrow(), key).is_some() {
@@ -461,7 +505,7 @@ pub fn delete(agent: &mut dyn Agent, target: &Value, key: Key<'_>) -> JsResult<b
     let Value::Object(o) = target else {
         return type_error("Reflect.deleteProperty called on non-object");
     };
-    if let Some((t, h)) = proxy_parts(o)? {
+    if let Some((t, h)) = proxy_parts_for(o, "deleteProperty")? {
         return super::proxy::delete(agent, &t, &h, key);
     }
     Ok(delete_own(o, key))
@@ -482,7 +526,11 @@ pub fn delete_own(o: &Obj, key: Key<'_>) -> bool {
         }
         Key::Str(k) => k,
     };
+    let frozen = data.frozen;
     if let (Kind::Array(items), Some(i)) = (&mut data.kind, index_of(key)) {
+        if frozen && (i as usize) < items.len() {
+            return false;
+        }
         if let Some(slot) = items.get_mut(i as usize) {
             *slot = Value::Undefined;
         }
@@ -510,7 +558,7 @@ pub fn call(agent: &mut dyn Agent, f: &Value, this: &Value, args: &[Value]) -> J
     };
     match callable {
         Some(c) => invoke(agent, &c, this, args),
-        None => match proxy_parts(o)? {
+        None => match proxy_parts_for(o, "apply")? {
             Some((t, h)) => super::proxy::apply(agent, &t, &h, this, args),
             None => type_error("value is not a function"),
         },
@@ -550,7 +598,7 @@ pub fn construct(agent: &mut dyn Agent, ctor: &Value, args: &[Value]) -> JsResul
     let Value::Object(o) = ctor else {
         return type_error("value is not a constructor");
     };
-    if let Some((t, h)) = proxy_parts(o)? {
+    if let Some((t, h)) = proxy_parts_for(o, "construct")? {
         return super::proxy::construct(agent, &t, &h, args);
     }
     let (construct, bound) = match &o.borrow().kind {
@@ -574,7 +622,7 @@ fn construct_bound(agent: &mut dyn Agent, target: &Value, args: &[Value]) -> JsR
 
 /// The prototype of `o` (`Object.getPrototypeOf`), running a proxy's trap.
 pub fn proto_of(agent: &mut dyn Agent, o: &Obj) -> JsResult<Option<Obj>> {
-    if let Some((t, h)) = proxy_parts(o)? {
+    if let Some((t, h)) = proxy_parts_for(o, "getPrototypeOf")? {
         return super::proxy::get_prototype_of(agent, &t, &h);
     }
     Ok(agent.realm().proto_of(&o.borrow()))

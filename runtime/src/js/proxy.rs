@@ -2,7 +2,7 @@
 
 use super::conversions;
 use super::ops::{self, type_error, Key, PropKey};
-use super::value::{Agent, JsResult, Obj, Value};
+use super::value::{attrs, Agent, JsResult, Obj, Value};
 
 /// The handler's trap `name`, if it has one.
 fn trap(agent: &mut dyn Agent, handler: &Obj, name: &str) -> JsResult<Option<Value>> {
@@ -27,9 +27,43 @@ pub fn get(
     match trap(agent, handler, "get")? {
         Some(f) => {
             let args = [t, key_value(key), receiver.clone()];
-            ops::call(agent, &f, &Value::Object(handler.clone()), &args)
+            let got = ops::call(agent, &f, &Value::Object(handler.clone()), &args)?;
+            check_get_invariant(agent, target, key, &got)?;
+            Ok(got)
         }
         None => ops::get_key(agent, &t, key, receiver),
+    }
+}
+
+/// A `get` trap must report a read-only, non-configurable data property of the target as it
+/// is.
+fn check_get_invariant(
+    agent: &mut dyn Agent,
+    target: &Obj,
+    key: Key<'_>,
+    got: &Value,
+) -> JsResult<()> {
+    let Key::Str(k) = key else { return Ok(()) };
+    let fixed = {
+        let data = target.borrow();
+        data.props
+            .get(k)
+            .filter(|p| p.attrs & (attrs::WRITABLE | attrs::CONFIGURABLE | attrs::ACCESSOR) == 0)
+            .map(|p| p.value.clone())
+    };
+    match fixed {
+        Some(actual) if !actual.same_value(got) => {
+            let realm = agent.realm();
+            type_error(format!(
+                "'get' on proxy: property '{}' is a read-only and non-configurable data property \
+                 on the proxy target but the proxy did not return its actual value (expected \
+                 '{}' but got '{}')",
+                String::from_utf8_lossy(k),
+                conversions::display(realm, &actual),
+                conversions::display(realm, got)
+            ))
+        }
+        _ => Ok(()),
     }
 }
 

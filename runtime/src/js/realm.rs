@@ -57,6 +57,8 @@ pub struct Realm {
     pub jobs: VecDeque<Job>,
     /// Timers, run by the event loop.
     pub timers: Timers,
+    /// Completed I/O whose callbacks the event loop runs next (Node's poll phase).
+    pub io: VecDeque<super::timers::Task>,
     /// Promises rejected with no handler yet, checked after each microtask checkpoint.
     pub unhandled: Vec<Obj>,
     /// State of objects the host installs, one value per type.
@@ -91,6 +93,7 @@ impl Realm {
             tz: TimeZone::local(),
             jobs: VecDeque::new(),
             timers: Timers::default(),
+            io: VecDeque::new(),
             unhandled: Vec::new(),
             slots: HashMap::default(),
         };

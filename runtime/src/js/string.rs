@@ -121,11 +121,17 @@ impl JsStrBuilder {
         if let Some(lead) = self.pending_lead.take() {
             push_code_point(&mut self.bytes, lead);
         }
-        JsStr(Rc::from(self.bytes))
+        JsStr::made(Rc::from(self.bytes))
     }
 }
 
 impl JsStr {
+    /// Wraps new string storage, charging it to the current JS heap.
+    fn made(bytes: Rc<[u8]>) -> JsStr {
+        super::heap::charge(bytes.len());
+        JsStr(bytes)
+    }
+
     /// The string whose UTF-16 code units are `units`.
     pub fn from_utf16(units: &[u16]) -> JsStr {
         let mut b = JsStrBuilder::new();
@@ -142,7 +148,7 @@ impl JsStr {
 
     /// A string from WTF-8 bytes, as [`JsStr::as_bytes`] gives them (or any UTF-8).
     pub fn from_wtf8(bytes: &[u8]) -> JsStr {
-        JsStr(Rc::from(bytes))
+        JsStr::made(Rc::from(bytes))
     }
 
     /// The WTF-8 bytes.
@@ -222,7 +228,7 @@ impl JsStr {
         if self.as_str().is_some_and(str::is_ascii) {
             let end = end.min(self.0.len());
             let start = start.min(end);
-            return JsStr(Rc::from(&self.0[start..end]));
+            return JsStr::made(Rc::from(&self.0[start..end]));
         }
         let units: Vec<u16> = self.code_units().collect();
         let end = end.min(units.len());
@@ -292,13 +298,13 @@ impl Iterator for CodeUnits<'_> {
 
 impl From<&str> for JsStr {
     fn from(s: &str) -> Self {
-        JsStr(Rc::from(s.as_bytes()))
+        JsStr::made(Rc::from(s.as_bytes()))
     }
 }
 
 impl From<String> for JsStr {
     fn from(s: String) -> Self {
-        JsStr(Rc::from(s.into_bytes()))
+        JsStr::made(Rc::from(s.into_bytes()))
     }
 }
 

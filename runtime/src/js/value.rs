@@ -219,6 +219,8 @@ pub struct ObjectData {
     pub extensible: bool,
     /// Own symbol-keyed properties, in insertion order.
     pub symbols: Vec<(Sym, Prop)>,
+    /// Are the elements of an array read-only and fixed (`Object.freeze`)?
+    pub frozen: bool,
 }
 
 impl ObjectData {
@@ -284,4 +286,92 @@ pub fn buffer_object(buffer: &Rc<Buffer>) -> Obj {
     let weak: Weak<dyn Any> = Rc::downgrade(&o.0) as Weak<RefCell<ObjectData>>;
     *buffer.object.borrow_mut() = Some(weak);
     o
+}
+
+/// Values whose drop was put off by an object being dropped, so that dropping a long chain
+/// of objects (a linked list a guest built, arrays nested a million deep) takes a loop, not
+/// one native stack frame per link.
+mod drop_queue {
+    use std::cell::{Cell, RefCell};
+
+    use super::Value;
+
+    thread_local! {
+        static QUEUE: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+        static DRAINING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Drops `v` later, from [`drain`], if it is an object (others hold no objects).
+    pub fn later(v: Value) {
+        if let Value::Object(_) = v {
+            // During thread teardown the queue may be gone: then drop here.
+            let _ = QUEUE.try_with(|q| q.borrow_mut().push(v));
+        }
+    }
+
+    /// Drops what was put off, unless an outer drop on this thread is doing so already.
+    pub fn drain() {
+        if DRAINING.try_with(|d| d.replace(true)).unwrap_or(true) {
+            return;
+        }
+        while let Some(v) = QUEUE.try_with(|q| q.borrow_mut().pop()).ok().flatten() {
+            drop(v);
+        }
+        let _ = DRAINING.try_with(|d| d.set(false));
+    }
+}
+
+pub(crate) use drop_queue::later as drop_later;
+
+impl Drop for ObjectData {
+    fn drop(&mut self) {
+        for (_, p) in self.props.drain(..) {
+            drop_queue::later(p.value);
+        }
+        for (_, p) in self.symbols.drain(..) {
+            drop_queue::later(p.value);
+        }
+        match std::mem::replace(&mut self.kind, Kind::Ordinary) {
+            Kind::Array(items) => items.into_iter().for_each(drop_queue::later),
+            Kind::Primitive(v) => drop_queue::later(v),
+            Kind::Proxy(Some(parts)) => {
+                let (target, handler) = *parts;
+                drop_queue::later(Value::Object(target));
+                drop_queue::later(Value::Object(handler));
+            }
+            Kind::Accessor(pair) => {
+                let (get, set) = *pair;
+                drop_queue::later(get);
+                drop_queue::later(set);
+            }
+            _ => {}
+        }
+        if let Proto::Object(o) = std::mem::take(&mut self.proto) {
+            drop_queue::later(Value::Object(o));
+        }
+        drop_queue::drain();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropping_a_long_chain_takes_no_deep_stack() {
+        let dropped = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| {
+                let mut head = Obj::plain();
+                for _ in 0..1_000_000 {
+                    let next = Obj::plain();
+                    next.set("next", Value::Object(head));
+                    head = Obj::array(vec![Value::Object(next)]);
+                }
+                drop(head);
+            })
+            .unwrap()
+            .join();
+        assert!(dropped.is_ok());
+    }
 }

@@ -44,12 +44,35 @@ pub fn key_of(v: &Value) -> MapKey {
     }
 }
 
+/// The values a collection's state holds, for [`crate::js::heap`]'s measures.
+pub fn held_values(state: &dyn std::any::Any, out: &mut Vec<Value>) {
+    if let Some(map) = state.downcast_ref::<MapData>() {
+        for (k, v) in map.entries.iter().flatten() {
+            out.push(k.clone());
+            out.push(v.clone());
+        }
+    } else if let Some(weak) = state.downcast_ref::<WeakData>() {
+        out.extend(weak.entries.values().map(|(_, v)| v.clone()));
+    }
+}
+
 /// The entries of a `Map` (a `Set`'s values are its keys).
 #[derive(Default)]
 pub struct MapData {
     entries: Vec<Option<(Value, Value)>>,
     index: HashMap<MapKey, usize>,
     set: bool,
+}
+
+impl Drop for MapData {
+    /// Puts off dropping the entries (see [`crate::js::value`]'s drop queue): a chain of maps
+    /// nested a million deep must not take a native stack frame per map.
+    fn drop(&mut self) {
+        for (k, v) in self.entries.drain(..).flatten() {
+            crate::js::value::drop_later(k);
+            crate::js::value::drop_later(v);
+        }
+    }
 }
 
 impl MapData {
@@ -152,7 +175,9 @@ fn install_class(
     define_methods(&proto, table);
     let tag = realm.symbols.to_string_tag.clone();
     proto.define_symbol(&tag, Value::from(name), attrs::CONFIGURABLE);
-    let requires_new = Callable::Builtin(|_, _, _| type_error("Constructor requires 'new'"));
+    let requires_new = Callable::Native(std::rc::Rc::new(move |_, _, _| {
+        type_error(format!("Constructor {name} requires 'new'"))
+    }));
     constructor(realm, name, requires_new, Callable::Builtin(make), &proto);
     proto
 }
@@ -196,10 +221,9 @@ pub fn new_collection(data: MapData) -> Obj {
 
 /// An empty map (`set`: a set).
 pub fn empty(set: bool) -> MapData {
-    MapData {
-        set,
-        ..MapData::default()
-    }
+    let mut data = MapData::default();
+    data.set = set;
+    data
 }
 
 fn with_data<R>(this: &Value, f: impl FnOnce(&mut MapData) -> R) -> JsResult<R> {
@@ -220,7 +244,8 @@ fn make_map(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
         let this = Value::Object(o.clone());
         for entry in iterate(agent, &source)? {
             if entry.as_object().is_none() {
-                return type_error("Iterator value is not an entry object");
+                let shown = crate::js::conversions::display(agent.realm(), &entry);
+                return type_error(format!("Iterator value {shown} is not an entry object"));
             }
             let k = ops::get(agent, &entry, b"0")?;
             let v = ops::get(agent, &entry, b"1")?;

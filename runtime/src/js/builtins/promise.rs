@@ -39,6 +39,15 @@ pub struct Capability {
     reject: Value,
 }
 
+/// The values a promise's state holds, for [`crate::js::heap`]'s measures.
+pub fn held_values(state: &dyn std::any::Any, out: &mut Vec<Value>) {
+    if let Some(p) = state.downcast_ref::<PromiseData>() {
+        if let State::Fulfilled(v) | State::Rejected(v) = &p.state {
+            out.push(v.clone());
+        }
+    }
+}
+
 /// The state of a promise object.
 pub struct PromiseData {
     /// Where it stands.

@@ -1,5 +1,10 @@
 //! JS number conversions: `ToUint32`, `Number.prototype.toString` formatting, string parsing.
 
+/// Number formatting: shortest digits, `toFixed`, `toExponential`, `toPrecision`, radixes.
+pub mod format;
+/// Reading numbers from strings: `Number(s)`, `parseFloat`, `parseInt`.
+pub mod parse;
+
 /// A BigInt as the nearest double (`Number(big)`).
 pub fn bigint_to_f64(n: &num_bigint::BigInt) -> f64 {
     num_traits::ToPrimitive::to_f64(n).unwrap_or(f64::NAN)
@@ -58,11 +63,8 @@ pub fn format(n: f64) -> String {
         };
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    // `{:e}` gives the shortest round-trip digits as d.ddde±x.
-    let sci = format!("{:e}", n.abs());
-    let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
-    let exp: i32 = exp.parse().expect("{:e} exponent is an integer");
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (digits, exp) = format::shortest(n);
+    let digits: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
     let k = digits.len() as i32;
     let n_exp = exp + 1; // position of the decimal point relative to the digits
     let body = if k <= n_exp && n_exp <= 21 {
@@ -91,29 +93,9 @@ pub fn format(n: f64) -> String {
     format!("{sign}{body}")
 }
 
-/// JS `Number(string)` for the forms programs use: decimal, exponent, `0x` hex, `Infinity`;
-/// blank is 0, anything else NaN.
+/// JS `Number(string)` (`StringToNumber`).
 pub fn parse_number(s: &str) -> f64 {
-    let t = s.trim();
-    if t.is_empty() {
-        return 0.0;
-    }
-    match t {
-        "Infinity" | "+Infinity" => return f64::INFINITY,
-        "-Infinity" => return f64::NEG_INFINITY,
-        _ => {}
-    }
-    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        return u64::from_str_radix(hex, 16)
-            .map(|v| v as f64)
-            .unwrap_or(f64::NAN);
-    }
-    if t.chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-    {
-        return t.parse().unwrap_or(f64::NAN);
-    }
-    f64::NAN
+    parse::string_to_number(s)
 }
 
 #[cfg(test)]
