@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-pub use crate::abort::Abort;
+pub use crate::abort::{Abort, Limit};
 use crate::JsValue;
 
 /// Everything the embedding API can fail with.
@@ -33,6 +33,8 @@ pub enum Error {
     NotAFunction(String),
     /// The called JS function threw this value.
     Thrown(JsValue),
+    /// The Promise a call returned was rejected with this reason.
+    Rejected(JsValue),
     /// waPC: the guest does not know this operation (it refused it, with this message if it
     /// sent one).
     UnknownOperation {
@@ -47,6 +49,8 @@ pub enum Error {
     NoAnswer(String),
     /// Reading or writing host files failed.
     Io(String),
+    /// The guest reached one of its resource limits and was stopped.
+    LimitExceeded(Limit),
 }
 
 impl fmt::Display for Error {
@@ -67,6 +71,7 @@ impl fmt::Display for Error {
             Error::NotFound(n) => write!(f, "no global function {n:?}"),
             Error::NotAFunction(n) => write!(f, "global {n:?} is not a function"),
             Error::Thrown(v) => write!(f, "the function threw {v:?}"),
+            Error::Rejected(v) => write!(f, "the promise was rejected with {v:?}"),
             Error::UnknownOperation {
                 message: Some(m), ..
             } => f.write_str(m),
@@ -76,6 +81,7 @@ impl fmt::Display for Error {
             Error::GuestError(m) => f.write_str(m),
             Error::NoAnswer(op) => write!(f, "the guest went idle without answering {op:?}"),
             Error::Io(m) => write!(f, "i/o error: {m}"),
+            Error::LimitExceeded(limit) => write!(f, "the guest reached {limit}"),
         }
     }
 }
@@ -86,6 +92,7 @@ impl From<Abort> for Error {
     fn from(a: Abort) -> Self {
         match a {
             Abort::Exit(code) => Error::Exited(code),
+            Abort::Limit(limit) => Error::LimitExceeded(limit),
             other => Error::Aborted(other),
         }
     }

@@ -50,12 +50,20 @@ pub fn call_go(g: &mut dyn Guest, id: u32, this: &Value, args: &[Value]) -> JsRe
             "Go program has already exited",
         ))));
     }
+    if !host.enter_nested() {
+        return Err(Throw::Value(Value::Object(Obj::error(
+            crate::js::ErrorType::RangeError,
+            "Maximum call stack size exceeded",
+        ))));
+    }
     let event = Obj::plain();
     event.set("id", Value::Number(id as f64));
     event.set("this", this.clone());
     event.set("args", Value::Object(Obj::array(args.to_vec())));
     host.go.set("_pendingEvent", Value::Object(event.clone()));
     host.reentries += 1;
-    g.resume()?;
+    let resumed = g.resume();
+    g.host().leave_nested();
+    resumed?;
     Ok(event.own("result"))
 }

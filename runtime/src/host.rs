@@ -5,6 +5,10 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use std::rc::Rc;
+
+use crate::abort::{Abort, Limit};
+use crate::js::heap::Heap;
 use crate::js::native::{arg, native};
 use crate::js::timers::{clamp_delay, Task, Timers};
 use crate::js::{Callable, Obj, Realm, Value};
@@ -44,6 +48,14 @@ impl GoTimers {
     }
 }
 
+/// Host-guest nesting allowed by default: where Node throws "Maximum call stack size
+/// exceeded" for two functions calling each other through the host.
+pub const DEFAULT_MAX_DEPTH: u32 = 10_000;
+
+/// Native stack a nested call needs left, or it fails as too deep (the engines' own frames
+/// for one more entry into the guest, with room to spare).
+const STACK_RESERVE: usize = 1 << 20;
+
 /// The state of one guest.
 pub struct Host {
     /// The JS world.
@@ -58,6 +70,23 @@ pub struct Host {
     pub exited: Option<i32>,
     /// When set, the guest is stopped once this instant passes.
     pub deadline: Option<Instant>,
+    /// How deeply host code and the guest call each other now (`js.FuncOf` calls in progress).
+    pub(crate) depth: u32,
+    /// The deepest nesting allowed ([`crate::Config::max_nesting`]).
+    pub(crate) max_depth: u32,
+    /// Native stack the nesting may use ([`crate::Settings::max_wasm_stack`]).
+    pub(crate) stack_budget: usize,
+    /// Native stack left when the outermost nested call began.
+    stack_origin: usize,
+    /// Imports called since the deadline was last checked.
+    pub(crate) calls: u32,
+    /// How far the guest's wasm memory may grow.
+    pub(crate) memory_cap: crate::limits::MemoryCap,
+    /// The memory the guest's JS values hold, and its limit.
+    pub heap: Rc<Heap>,
+    /// A limit the guest reached, if any: the run ends with this error rather than the
+    /// guest's own outcome (Go reports a failed allocation, or a JS exception, its own way).
+    pub(crate) limit_reached: Option<Limit>,
     /// How many times host code has resumed the guest (a `js.FuncOf` call). Go's stack
     /// pointer can only move while Go code runs, so an import that saw this unchanged since
     /// it read its arguments can skip asking the guest for it again.
@@ -68,6 +97,8 @@ impl Host {
     /// A host with the standard JS world and Node's `fs`, `process`, `path`, `console` and
     /// the waPC object installed.
     pub fn new(stdio: Stdio, process: ProcessInfo) -> Host {
+        let heap = Heap::new(crate::js::heap::DEFAULT_LIMIT);
+        let _charged_to = heap.enter();
         let mut realm = crate::js::new_realm();
         realm.insert_slot(stdio);
         crate::node::install(&mut realm, process);
@@ -81,7 +112,33 @@ impl Host {
             go_timers: GoTimers::default(),
             exited: None,
             deadline: None,
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            calls: 0,
+            stack_budget: crate::Settings::default().max_wasm_stack,
+            stack_origin: 0,
+            memory_cap: crate::limits::MemoryCap::default(),
+            heap: heap.clone(),
+            limit_reached: None,
             reentries: 0,
+        }
+    }
+
+    /// Measures the JS heap when enough was made since the last measure; the limit error
+    /// if the guest holds more than its limit.
+    pub fn check_js_heap(&mut self) -> Result<(), Abort> {
+        if !self.heap.measure_due() {
+            return Ok(());
+        }
+        self.heap.measure(self.table.held_bytes());
+        match self.heap.exceeded() {
+            Some(abort) => {
+                if let Abort::Limit(limit) = abort {
+                    self.limit_reached = Some(limit);
+                }
+                Err(abort)
+            }
+            None => Ok(()),
         }
     }
 
@@ -104,6 +161,42 @@ impl Host {
         self.realm
             .slot::<crate::fs::FsState>()
             .expect("Host::new installs the file-system state")
+    }
+
+    /// Enters one more level of host-guest nesting, or refuses as JS does when it is too
+    /// deep: past [`crate::Config::max_nesting`] levels, or when the levels would use more
+    /// native stack than the wasm stack allows (wasmtime counts every level's frames against
+    /// one wasm stack), or leave the thread less than it needs for one more level.
+    pub fn enter_nested(&mut self) -> bool {
+        let stack_left = stacker::remaining_stack().unwrap_or(usize::MAX);
+        if self.depth == 0 {
+            self.stack_origin = stack_left;
+        }
+        let used = self.stack_origin.saturating_sub(stack_left);
+        let too_deep = self.depth >= self.max_depth
+            || stack_left < STACK_RESERVE
+            || used.saturating_add(STACK_RESERVE) > self.stack_budget;
+        if too_deep {
+            self.limit_reached = Some(Limit::Nesting(self.max_depth));
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    /// Leaves a level entered with [`Host::enter_nested`].
+    pub fn leave_nested(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Every 64th import call, whether the deadline has passed.
+    pub fn deadline_passed(&mut self) -> bool {
+        self.calls += 1;
+        if self.calls < 64 {
+            return false;
+        }
+        self.calls = 0;
+        self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
     /// Sets a global property.

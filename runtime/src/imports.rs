@@ -73,8 +73,15 @@ pub fn lookup(module: &str, name: &str) -> Option<Import> {
 /// trap of this guest, so a host bug stops the guest with an error instead of unwinding
 /// through the engine into the embedder.
 pub fn guarded(f: SpFn, g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
+    // An interpreter notices a deadline only between instructions it counts: time spent in
+    // host calls counts too.
+    if g.host().deadline_passed() {
+        return Err(Abort::Interrupted);
+    }
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(g, sp)))
-        .unwrap_or_else(|payload| Err(panic_trap("in a gojs import", payload)))
+        .unwrap_or_else(|payload| Err(panic_trap("in a gojs import", payload)))?;
+    // What the import made is charged by now: the guest cannot go on past its JS heap limit.
+    g.host().check_js_heap()
 }
 
 pub use crate::abort::panic_trap;

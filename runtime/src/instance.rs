@@ -2,6 +2,7 @@
 //! loop (timers, idle, the deadlock wake-up), and the host-side operations of the embedding API.
 
 use std::io::{Read, Write};
+use std::os::fd::AsFd as _;
 use std::time::{Duration, Instant};
 
 use crate::abi::Memory;
@@ -10,6 +11,7 @@ use crate::engine::Backend;
 use crate::error::{Abort, Error};
 use crate::guest::with_memory;
 use crate::host::Host;
+use crate::js::builtins::promise;
 use crate::js::timers::Task;
 use crate::js::{ops, Obj, Throw, Value};
 use crate::node::ProcessInfo;
@@ -26,6 +28,7 @@ pub struct Config {
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<(String, String)>,
     pub(crate) stdin: Box<dyn Read>,
+    pub(crate) stdin_fd: Option<std::os::fd::OwnedFd>,
     pub(crate) stdout: Box<dyn Write>,
     pub(crate) stderr: Box<dyn Write>,
     pub(crate) globals: Vec<(String, JsValue)>,
@@ -35,6 +38,10 @@ pub struct Config {
     pub(crate) process: ProcessInfo,
     pub(crate) mounts: Vec<(std::path::PathBuf, String, bool)>,
     pub(crate) cwd: Option<String>,
+    pub(crate) time_zone: Option<String>,
+    pub(crate) max_memory: Option<u64>,
+    pub(crate) max_js_heap: u64,
+    pub(crate) max_nesting: u32,
 }
 
 impl Default for Config {
@@ -43,6 +50,7 @@ impl Default for Config {
             args: vec!["js".into()],
             env: Vec::new(),
             stdin: Box::new(std::io::empty()),
+            stdin_fd: None,
             stdout: Box::new(std::io::stdout()),
             stderr: Box::new(std::io::stderr()),
             globals: Vec::new(),
@@ -52,6 +60,10 @@ impl Default for Config {
             process: ProcessInfo::current(),
             mounts: Vec::new(),
             cwd: None,
+            time_zone: None,
+            max_memory: None,
+            max_js_heap: crate::js::heap::DEFAULT_LIMIT,
+            max_nesting: crate::host::DEFAULT_MAX_DEPTH,
         }
     }
 }
@@ -80,6 +92,22 @@ impl Config {
     /// Standard input.
     pub fn stdin(mut self, r: impl Read + 'static) -> Config {
         self.stdin = Box::new(r);
+        self.stdin_fd = None;
+        self
+    }
+
+    /// Gives the guest this process's standard input, read directly: unlike
+    /// `stdin(std::io::stdin())`, a read waiting on a pipe or terminal gives up at the
+    /// [`Config::timeout`].
+    pub fn inherit_stdin(mut self) -> Config {
+        match std::io::stdin().as_fd().try_clone_to_owned() {
+            Ok(fd) => {
+                self.stdin_fd = Some(fd);
+                self.stdin = Box::new(std::io::empty());
+            }
+            // No descriptor to read (closed): the guest reads end of file, as Node's would.
+            Err(_) => self = self.stdin(std::io::empty()),
+        }
         self
     }
 
@@ -137,6 +165,41 @@ impl Config {
         self
     }
 
+    /// The guest's local time zone, an IANA name (`Asia/Tokyo`) or POSIX TZ string. By
+    /// default it is the host's (its `TZ`, else `/etc/localtime`), as under Node; the guest's
+    /// own `TZ` variable does not change it (it does not under Node either).
+    pub fn time_zone(mut self, tz: impl Into<String>) -> Config {
+        self.time_zone = Some(tz.into());
+        self
+    }
+
+    /// Caps the guest's wasm linear memory at `bytes` (rounded down to 64 KiB pages). Growth
+    /// past it is refused, and a guest that then fails stops with
+    /// [`Error::LimitExceeded`]. By default the wasm32 maximum, 4 GiB, applies. To also
+    /// reserve less address space per instance, set [`crate::Settings::memory_reservation`].
+    pub fn max_memory(mut self, bytes: u64) -> Config {
+        self.max_memory = Some(bytes);
+        self
+    }
+
+    /// Caps the host memory the guest's JS values hold (strings, typed arrays, objects and
+    /// their properties) at about `bytes`: past it the guest stops with
+    /// [`Error::LimitExceeded`]. The default, 4 GiB, is about Node's heap limit.
+    pub fn max_js_heap(mut self, bytes: u64) -> Config {
+        self.max_js_heap = bytes;
+        self
+    }
+
+    /// How many calls between host and guest may be in progress at once (a `js.FuncOf`
+    /// function calling JS that calls Go again, and so on). One more throws a `RangeError`
+    /// in the guest, as Node's stack limit does; a guest that fails from it stops with
+    /// [`Error::LimitExceeded`]. The default is 10,000, where Node gives up. The thread's
+    /// native stack bounds it too: a call that would leave less than 1 MiB fails the same way.
+    pub fn max_nesting(mut self, depth: u32) -> Config {
+        self.max_nesting = depth;
+        self
+    }
+
     /// Stops the guest once it has run this long (its timers included).
     pub fn timeout(mut self, d: Duration) -> Config {
         self.timeout = Some(d);
@@ -171,16 +234,15 @@ impl Instance {
             globals,
             host_call,
             record_wapc,
-            timeout,
             ..
         } = config;
         let host = backend.guest().host();
+        let _heap = host.heap.enter();
         for (name, v) in globals {
             host.set_global(&name, to_value(&v));
         }
         host.wapc().handler = host_call;
         host.wapc().log = record_wapc.then(Vec::new);
-        host.deadline = timeout.map(|d| Instant::now() + d);
         Instance {
             backend,
             pending_start: Some((args, env)),
@@ -190,11 +252,19 @@ impl Instance {
 
     pub(crate) fn new_host(config: &mut Config) -> Result<Host, Error> {
         let stdio = Stdio {
+            stdin_fd: config.stdin_fd.take(),
             stdin: std::mem::replace(&mut config.stdin, Box::new(std::io::empty())),
             stdout: std::mem::replace(&mut config.stdout, Box::new(std::io::sink())),
             stderr: std::mem::replace(&mut config.stderr, Box::new(std::io::sink())),
         };
         let mut host = Host::new(stdio, config.process.clone());
+        host.memory_cap = crate::limits::MemoryCap::new(config.max_memory);
+        host.heap.set_limit(config.max_js_heap);
+        host.max_depth = config.max_nesting;
+        if let Some(name) = &config.time_zone {
+            host.realm.tz = crate::js::tz::TimeZone::named(name)
+                .ok_or_else(|| Error::Io(format!("unknown time zone {name:?}")))?;
+        }
         let mut mounts = Vec::new();
         for (h, g, ro) in &config.mounts {
             let m = crate::fs::Mount::new(h, g, *ro)
@@ -202,8 +272,7 @@ impl Instance {
             mounts.push(m);
         }
         let fs = host.fs();
-        fs.mount_all(mounts)
-            .map_err(|e| Error::Io(format!("making the root directory: {e}")))?;
+        fs.mount_all(mounts).map_err(|e| Error::Io(e.to_string()))?;
         fs.cwd = match &config.cwd {
             Some(dir) => crate::fs::sandbox::normalize(dir).1,
             None => identity_cwd(&fs.mounts).unwrap_or_else(|| "/".into()),
@@ -215,6 +284,11 @@ impl Instance {
         self.backend.guest().host()
     }
 
+    /// Charges what the host makes from here on, for this guest, to this guest's JS heap.
+    fn enter_heap(&mut self) -> crate::js::heap::Scope {
+        self.host().heap.enter()
+    }
+
     /// The exit status, once the guest exited.
     pub fn exit_code(&mut self) -> Option<i32> {
         self.host().exited
@@ -222,6 +296,7 @@ impl Instance {
 
     /// Runs `main` and then the guest's timers until it exits or goes idle.
     pub fn run(&mut self) -> Result<Status, Error> {
+        let _heap = self.enter_heap();
         if let Some((args, env)) = self.pending_start.take() {
             let (argc, argv) = with_memory(self.backend.guest(), |mem, _| {
                 lay_out_args(mem, &args, &env)
@@ -248,6 +323,7 @@ impl Instance {
     /// Delivers the event wasm_exec_node.js sends when Node's event loop empties before the
     /// guest exited (`_pendingEvent = { id: 0 }`): Go then reports a deadlock and exits 2.
     pub fn wake_deadlocked(&mut self) -> Result<Status, Error> {
+        let _heap = self.enter_heap();
         self.check_alive()?;
         let event = Obj::plain();
         event.set("id", Value::Number(0.0));
@@ -272,17 +348,35 @@ impl Instance {
 
     /// Turns the outcome of entering the guest into the instance's state.
     fn settle<T>(&mut self, r: Result<T, Abort>) -> Result<Option<T>, Error> {
+        if r.is_err() {
+            let host = self.host();
+            if host.limit_reached.is_none() {
+                host.limit_reached = host.memory_cap.reached();
+            }
+        }
         match r {
             Ok(v) => Ok(Some(v)),
             Err(Abort::Exit(code)) => {
-                self.host().exited = Some(code);
-                Ok(None)
+                let host = self.host();
+                host.exited = Some(code);
+                match host.limit_reached {
+                    // The guest failed after a limit refused it something (Go reports a
+                    // refused allocation, or panics on a RangeError): the limit is the cause.
+                    Some(limit) if code != 0 => {
+                        self.dead = Some(Abort::Limit(limit));
+                        Err(Error::LimitExceeded(limit))
+                    }
+                    _ => Ok(None),
+                }
             }
-            Err(other) => {
+            Err(mut other) => {
                 let host = self.host();
                 host.stdio().flush();
+                if let (Abort::Trap(_), Some(limit)) = (&other, host.limit_reached) {
+                    other = Abort::Limit(limit);
+                }
                 self.dead = Some(other.clone());
-                Err(Error::Aborted(other))
+                Err(other.into())
             }
         }
     }
@@ -290,6 +384,7 @@ impl Instance {
     /// Runs timers and microtasks until the guest exits or nothing keeps the event loop
     /// alive.
     pub fn run_until_idle(&mut self) -> Result<Status, Error> {
+        let _heap = self.enter_heap();
         self.run_while(|_| true)
     }
 
@@ -305,7 +400,15 @@ impl Instance {
             if let Some(code) = host.exited {
                 return Ok(Status::Exited(code));
             }
-            if !more(host) || !host.realm.timers.any_refed() {
+            if !more(host) {
+                return Ok(Status::Idle);
+            }
+            if let Some(task) = host.realm.io.pop_front() {
+                self.run_task(task)?;
+                self.checkpoint()?;
+                continue;
+            }
+            if !host.realm.timers.any_refed() {
                 return Ok(Status::Idle);
             }
             let Some((id, due)) = host.realm.timers.next() else {
@@ -330,7 +433,12 @@ impl Instance {
         let Some(timer) = self.host().realm.timers.fire(id) else {
             return Ok(());
         };
-        match timer.task {
+        self.run_task(timer.task)
+    }
+
+    /// Runs a macrotask: a guest timeout event or a JS callback.
+    fn run_task(&mut self, task: Task) -> Result<(), Error> {
+        match task {
             Task::Guest(event) => {
                 let r = self.backend.guest().resume();
                 self.settle(r)?;
@@ -404,6 +512,7 @@ impl Instance {
     /// `js.FuncOf`, then lets the guest run until idle. The result is converted back to Rust
     /// data.
     pub fn call(&mut self, name: &str, args: &[JsValue]) -> Result<JsValue, Error> {
+        let _heap = self.enter_heap();
         self.check_alive()?;
         let (this, func) = {
             let global = Value::Object(self.host().realm.global.clone());
@@ -417,9 +526,52 @@ impl Instance {
         self.finish_call(outcome)
     }
 
+    /// Calls like [`Instance::call`]; when the result is a Promise (an async Go function's,
+    /// say), runs the event loop until it settles: its value, or [`Error::Rejected`] with its
+    /// reason (or [`Error::NoAnswer`] if the guest goes idle with the promise pending).
+    pub fn call_await(&mut self, name: &str, args: &[JsValue]) -> Result<JsValue, Error> {
+        let _heap = self.enter_heap();
+        self.check_alive()?;
+        let (this, func) = {
+            let global = Value::Object(self.host().realm.global.clone());
+            resolve_path(self.backend.guest(), &global, name)?
+        };
+        if !func.as_object().is_some_and(Obj::is_function) {
+            return Err(Error::NotAFunction(name.into()));
+        }
+        let args: Vec<Value> = args.iter().map(to_value).collect();
+        let outcome = self.guarded_call(&func, &this, &args);
+        let promise = match &outcome {
+            Ok(v) if promise::state_of(v).is_some() => v.as_object().cloned(),
+            _ => None,
+        };
+        let Some(p) = promise else {
+            return self.finish_call(outcome);
+        };
+        // Awaiting is handling: a rejection is the caller's, not an unhandled one.
+        let ignore = crate::js::native::native(|_, _, _| Ok(Value::Undefined));
+        promise::perform_then(self.backend.guest(), &p, ignore.clone(), ignore, None);
+        let pending = |p: &Obj| {
+            matches!(
+                promise::state_of(&Value::Object(p.clone())),
+                Some(promise::State::Pending)
+            )
+        };
+        let status = self.run_while(|_| pending(&p))?;
+        match promise::state_of(&Value::Object(p.clone())) {
+            Some(promise::State::Fulfilled(v)) => Ok(from_value(&v)),
+            Some(promise::State::Rejected(r)) => Err(Error::Rejected(from_value(&r))),
+            _ => match status {
+                Status::Exited(code) => Err(Error::Exited(code)),
+                Status::Idle => Err(Error::NoAnswer(format!("{name} (its promise)"))),
+            },
+        }
+    }
+
     /// Calls a function value the guest handed out (for example one of the functions of an
     /// object a call returned), then lets the guest run until idle.
     pub fn call_function(&mut self, f: &JsValue, args: &[JsValue]) -> Result<JsValue, Error> {
+        let _heap = self.enter_heap();
         self.check_alive()?;
         let func = to_value(f);
         if !func.as_object().is_some_and(Obj::is_function) {
@@ -464,6 +616,7 @@ impl Instance {
 
     /// waPC: invokes `operation` with `payload` and runs the guest until it answers.
     pub fn invoke(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, Error> {
+        let _heap = self.enter_heap();
         self.check_alive()?;
         let host = self.host();
         host.wapc().answer = None;
@@ -629,8 +782,8 @@ fn lay_out_args(
 
 /// The reason of a promise that is still rejected and unhandled.
 fn rejection(p: &Obj) -> Option<Value> {
-    match crate::js::builtins::promise::state_of(&Value::Object(p.clone()))? {
-        crate::js::builtins::promise::State::Rejected(r) => Some(r),
+    match promise::state_of(&Value::Object(p.clone()))? {
+        promise::State::Rejected(r) => Some(r),
         _ => None,
     }
 }

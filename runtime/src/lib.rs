@@ -41,6 +41,7 @@ mod host;
 mod imports;
 pub mod instance;
 mod js;
+mod limits;
 mod node;
 mod runtime;
 mod shape;
@@ -49,13 +50,21 @@ mod syscall_js;
 pub mod table;
 mod wapc;
 
-pub use convert::{Context, HostFn, JsFunction, JsValue};
+pub use convert::{Context, HostFn, JsFunction, JsString, JsValue};
 pub use engine::{EngineKind, Settings, Tier};
-pub use error::{Abort, Error};
+pub use error::{Abort, Error, Limit};
+pub use fs::sandbox::hide_from_guests;
 pub use instance::{Config, Instance, Status};
 pub use runtime::{Module, Runtime};
 pub use shape::ModuleShape;
 pub use wapc::Exchange;
+
+/// Removes the temporary directories live instances hold (the read-only root shown above their
+/// mounts), for a program about to end on a signal, which drops nothing. Instances that still
+/// run afterwards lose that root.
+pub fn remove_temporary_files() {
+    fs::sandbox::remove_skeletons();
+}
 
 /// Does this runtime provide the import `module::name`?
 pub fn provides_import(module: &str, name: &str) -> bool {

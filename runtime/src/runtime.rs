@@ -93,8 +93,13 @@ impl Runtime {
     /// Also caches compiled code on disk under `dir` (engines that can serialise it). The
     /// directory is created 0700, entries are authenticated with a key kept in it, and it is
     /// kept under 2 GiB (see [`Runtime::cache_limit`]).
+    ///
+    /// Guests of this process cannot see into the directory, nor move the ones above it (see
+    /// [`crate::hide_from_guests`]); a directory that cannot be hidden is not used.
     pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Runtime {
-        self.shared_mut().cache_dir = Some(dir.into());
+        let dir = dir.into();
+        let hidden = crate::hide_from_guests(&dir).is_ok();
+        self.shared_mut().cache_dir = hidden.then_some(dir);
         self
     }
 
@@ -156,7 +161,13 @@ impl Runtime {
     /// Instantiates a module with the `gojs` imports linked and the JS world set up.
     pub fn instantiate(&self, module: &Module, mut config: Config) -> Result<Instance, Error> {
         let mut host = Instance::new_host(&mut config)?;
-        host.deadline = config.timeout.map(|d| std::time::Instant::now() + d);
+        host.stack_budget = self.settings.max_wasm_stack;
+        // The timeout counts from instantiation (compiling is not the guest's time); one too
+        // long to represent is no timeout, as it could never be reached.
+        host.deadline = config
+            .timeout
+            .and_then(|d| std::time::Instant::now().checked_add(d));
+        host.fs().deadline = host.deadline;
         let backend =
             self.shared
                 .engine
@@ -199,7 +210,10 @@ impl Shared {
             cache_dir: None,
             cache_limit: cache::DEFAULT_LIMIT,
             optimizing: Mutex::new(HashSet::new()),
-            code_settings: format!("max_wasm_stack={}", settings.max_wasm_stack),
+            code_settings: format!(
+                "max_wasm_stack={} memory_reservation={:?}",
+                settings.max_wasm_stack, settings.memory_reservation
+            ),
         }
     }
 

@@ -7,6 +7,9 @@ use std::io::{Read, Write};
 pub struct Stdio {
     /// Standard input.
     pub stdin: Box<dyn Read>,
+    /// The process's own standard input, when the guest reads it directly (then `stdin` is
+    /// unused): the host can wait for it with a deadline.
+    pub stdin_fd: Option<std::os::fd::OwnedFd>,
     /// Standard output.
     pub stdout: Box<dyn Write>,
     /// Standard error.

@@ -151,6 +151,24 @@ impl ValueTable {
         self.counts.get(id as usize).copied().unwrap_or(0)
     }
 
+    /// Bytes of the strings and BigInts held here (objects are counted where they live).
+    pub fn held_bytes(&self) -> u64 {
+        let held = self
+            .values
+            .iter()
+            .zip(&self.counts)
+            .filter(|(_, c)| **c != 0);
+        held.map(|(v, _)| match v {
+            Value::String(s) => s.as_bytes().len() as u64,
+            Value::BigInt(b) => b.bits() / 8,
+            _ => 0,
+        })
+        .sum::<u64>()
+            // Each entry: its value and count, and its key in the id map.
+            + self.values.capacity() as u64 * 32
+            + self.ids.capacity() as u64 * 48
+    }
+
     /// Live entries, predefined ones included.
     pub fn live(&self) -> usize {
         self.counts.iter().filter(|c| **c != 0).count()

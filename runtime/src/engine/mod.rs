@@ -14,6 +14,8 @@ use crate::host::Host;
 pub mod glue;
 #[cfg(feature = "wasmer")]
 pub mod wasmer;
+#[cfg(feature = "wasmer")]
+mod wasmer_memory;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
 #[cfg(feature = "wasmtime")]
@@ -48,6 +50,16 @@ impl EngineKind {
             EngineKind::Wasmtime => cfg!(feature = "wasmtime"),
             EngineKind::Wasmer => cfg!(feature = "wasmer"),
             EngineKind::Wasmi => cfg!(feature = "wasmi"),
+        }
+    }
+
+    /// The engine crate's version this build links, and its compilers.
+    pub fn version(self) -> &'static str {
+        // Kept equal to Cargo.lock by the test `engine_versions_match_the_lock_file`.
+        match self {
+            EngineKind::Wasmtime => "48.0.0 (Cranelift, Winch)",
+            EngineKind::Wasmer => "7.4.2 (Cranelift, Singlepass)",
+            EngineKind::Wasmi => "2.0.0 (interpreter)",
         }
     }
 
@@ -158,6 +170,32 @@ pub(crate) trait EngineImpl: Send + Sync {
     ) -> Result<Box<dyn Backend>, Error>;
 }
 
+/// Does an engine's message say the host ran out of memory or address space?
+fn out_of_memory(msg: &str) -> bool {
+    msg.contains("os error 12") || msg.contains("Cannot allocate memory")
+}
+
+/// The error of a failed compile: the host out of memory, or a module the engine rejects.
+pub(crate) fn compile_error(msg: String) -> Error {
+    match out_of_memory(&msg) {
+        true => Error::Engine(format!("compiling: the host is out of memory: {msg}")),
+        false => Error::InvalidModule(msg),
+    }
+}
+
+/// The error of a failed instantiation, with a hint when address space ran out (wasmtime
+/// and wasmer reserve several GiB per instance unless a reservation is set).
+pub(crate) fn instantiate_error(msg: String) -> Error {
+    let hint = match out_of_memory(&msg) {
+        true => {
+            " (reserving the guest's memory failed; under ulimit -v, cap it: --max-memory, or \
+             Config::max_memory with Settings::memory_reservation)"
+        }
+        false => "",
+    };
+    Error::Engine(format!("instantiating: {msg}{hint}"))
+}
+
 /// An engine of `kind` with `settings`.
 pub(crate) fn new(kind: EngineKind, settings: &Settings) -> Result<Box<dyn EngineImpl>, Error> {
     let _ = settings; // unused in a build without engines
@@ -181,6 +219,14 @@ pub struct Settings {
     pub max_wasm_stack: usize,
     /// Which compiler to use.
     pub tier: Tier,
+    /// Address space reserved for each instance's linear memory, in bytes; `None` for the
+    /// engine's default (wasmtime and wasmer reserve the whole 4 GiB wasm32 space plus
+    /// guard regions, so bounds checks cost nothing). A smaller reservation lets many
+    /// instances, or one under `ulimit -v`, fit in less address space; code then checks
+    /// bounds, and memory may move when it grows past the reservation. Set it to the
+    /// [`crate::Config::max_memory`] you use. It changes compiled code, so it is part of
+    /// the cache key. wasmi allocates memory as it grows and ignores it.
+    pub memory_reservation: Option<u64>,
 }
 
 impl Default for Settings {
@@ -189,6 +235,25 @@ impl Default for Settings {
         Settings {
             max_wasm_stack: 8 << 20,
             tier: Tier::default(),
+            memory_reservation: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineKind;
+
+    #[test]
+    fn engine_versions_match_the_lock_file() {
+        let lock = include_str!("../../../Cargo.lock");
+        for kind in EngineKind::ALL {
+            let version = kind.version().split(' ').next().unwrap_or_default();
+            let entry = format!("name = \"{}\"\nversion = \"{version}\"", kind.name());
+            assert!(
+                lock.contains(&entry),
+                "{kind} {version} is not in Cargo.lock"
+            );
         }
     }
 }

@@ -14,10 +14,12 @@ use wasmer::{
 };
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::wasmer_memory::{with_cap, GuestTunables};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
 use crate::imports::{self, SpFn};
+use wasmer::sys::NativeEngineExt as _;
 
 /// wasmer configured for Go guests: a Cranelift engine and a Singlepass one.
 pub struct Engine {
@@ -262,9 +264,17 @@ impl Engine {
         if vm < settings.max_wasm_stack {
             wasmer::sys::vm::set_stack_size(settings.max_wasm_stack);
         }
+        let tunables = GuestTunables {
+            reservation: settings.memory_reservation,
+        };
+        let engine = |compiler: wasmer::Engine| {
+            let mut engine = compiler;
+            engine.set_tunables(tunables);
+            engine
+        };
         Ok(Engine {
-            optimized: wasmer::Engine::from(wasmer::sys::Cranelift::new()),
-            baseline: wasmer::Engine::from(wasmer::sys::Singlepass::new()),
+            optimized: engine(wasmer::Engine::from(wasmer::sys::Cranelift::new())),
+            baseline: engine(wasmer::Engine::from(wasmer::sys::Singlepass::new())),
         })
     }
 
@@ -288,7 +298,7 @@ impl EngineImpl for Engine {
 
     fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
         let m = Module::new(self.engine(tier), wasm)
-            .map_err(|e| Error::InvalidModule(e.to_string()))?;
+            .map_err(|e| super::compile_error(e.to_string()))?;
         Ok(self.wrap(m, tier))
     }
 
@@ -334,8 +344,15 @@ impl EngineImpl for Engine {
         let names = names.iter().map(|(m, n)| (m.as_str(), n.as_str()));
         glue::link_imports(names, &mut linking)?;
         let imports = linking.imports;
-        let instance = wasmer::Instance::new(&mut store, module, &imports)
-            .map_err(|e| Error::Engine(format!("instantiating: {e}")))?;
+        // Watched from before instantiation: a start function runs inside it.
+        let keep =
+            deadline.map(|d| Box::new(Watchdog::start(store.interrupter(), d)) as Box<dyn Any>);
+        let cap = env.as_ref(&store).host.memory_cap.clone();
+        let instance = with_cap(&cap, || wasmer::Instance::new(&mut store, module, &imports))
+            .map_err(|e| match cap.reached() {
+                Some(limit) => Error::LimitExceeded(limit),
+                None => super::instantiate_error(e.to_string()),
+            })?;
         let ex = &instance.exports;
         let func = |name| ex.get_function(name).map_err(|_| glue::not_go(name));
         let (run, resume, getsp) = (func(glue::RUN)?, func(glue::RESUME)?, func(glue::GETSP)?);
@@ -352,8 +369,6 @@ impl EngineImpl for Engine {
             all: ex.clone(),
         };
         env.as_mut(&mut store).exports = Some(std::rc::Rc::new(exports));
-        let keep =
-            deadline.map(|d| Box::new(Watchdog::start(store.interrupter(), d)) as Box<dyn Any>);
         Ok(Box::new(TopLevel {
             guest: G::new(Top { store, env }),
             _keep: keep,

@@ -19,6 +19,7 @@ use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
 use crate::imports::{self, SpFn};
+use crate::limits::MemoryCap;
 
 /// Fuel handed out per slice when a deadline is set: a few milliseconds of interpretation, so
 /// the deadline is noticed promptly without checking the clock on every branch.
@@ -192,6 +193,38 @@ impl Link for Linker<WCtx> {
     }
 }
 
+impl wasmi::ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(self.allows(desired as u64))
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, wasmi_core::LimiterError> {
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        1
+    }
+
+    fn tables(&self) -> usize {
+        1
+    }
+
+    fn memories(&self) -> usize {
+        1
+    }
+}
+
 fn module(m: &Compiled) -> Result<&Module, Error> {
     m.downcast_ref::<Module>()
         .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
@@ -224,7 +257,7 @@ impl EngineImpl for Engine {
     /// Validates `wasm` (functions are translated lazily, on first call): an interpreter has
     /// one tier.
     fn compile(&self, wasm: &[u8], _tier: CodeTier) -> Result<Compiled, Error> {
-        let m = Module::new(&self.engine, wasm).map_err(|e| Error::InvalidModule(e.to_string()))?;
+        let m = Module::new(&self.engine, wasm).map_err(|e| super::compile_error(e.to_string()))?;
         Ok(Arc::new(m))
     }
 
@@ -246,7 +279,11 @@ impl EngineImpl for Engine {
     ) -> Result<Box<dyn Backend>, Error> {
         let module = module(m)?;
         let deadline = host.deadline.filter(|_| timeout);
+        let capped = host.memory_cap.max.is_some();
         let mut store = Store::new(&self.engine, Ctx::new(host));
+        if capped {
+            store.limiter(|ctx| &mut ctx.host.memory_cap);
+        }
         let fuel = if deadline.is_some() {
             FUEL_SLICE
         } else {
@@ -264,7 +301,10 @@ impl EngineImpl for Engine {
         )?;
         let instance = linker
             .instantiate_and_start(&mut store, module)
-            .map_err(|e| Error::Engine(format!("instantiating: {e}")))?;
+            .map_err(|e| match store.data().host.memory_cap.reached() {
+                Some(limit) => Error::LimitExceeded(limit),
+                None => super::instantiate_error(e.to_string()),
+            })?;
         let func = |name| {
             instance
                 .get_func(&store, name)

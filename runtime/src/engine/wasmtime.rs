@@ -12,6 +12,7 @@ use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
 use crate::imports::{self, SpFn};
+use crate::limits::MemoryCap;
 
 /// wasmtime configured for Go guests: a Cranelift engine and a Winch one.
 pub struct Engine {
@@ -133,6 +134,26 @@ impl Link for Linker<WCtx> {
     }
 }
 
+impl wasmtime::ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(self.allows(desired as u64))
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}
+
 fn module(m: &Compiled) -> Result<&Module, Error> {
     m.downcast_ref::<Module>()
         .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
@@ -145,6 +166,13 @@ fn config(settings: &Settings, strategy: wasmtime::Strategy) -> wasmtime::Config
     // Unused (no async), but wasmtime checks it bounds the wasm stack.
     config.async_stack_size(settings.max_wasm_stack + (1 << 20));
     config.epoch_interruption(true);
+    if let Some(bytes) = settings.memory_reservation {
+        // Reserve what the cap allows instead of 4 GiB plus guards: code checks bounds, and
+        // a memory that outgrows the reservation is moved.
+        config.memory_reservation(bytes.next_multiple_of(1 << 16));
+        config.memory_guard_size(1 << 16);
+        config.memory_reservation_for_growth(0);
+    }
     // Host panics are caught at every import, so no Rust unwinding crosses wasm frames, and
     // traps are reported without native backtraces: unwind tables are compile time spent for
     // nothing (a sixth of a baseline compile).
@@ -219,7 +247,7 @@ impl EngineImpl for Engine {
 
     fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
         let m = Module::new(self.engine(tier), wasm)
-            .map_err(|e| Error::InvalidModule(format!("{e:#}")))?;
+            .map_err(|e| super::compile_error(format!("{e:#}")))?;
         Ok(Arc::new(m))
     }
 
@@ -250,7 +278,11 @@ impl EngineImpl for Engine {
     ) -> Result<Box<dyn Backend>, Error> {
         let module = module(m)?;
         let deadline = host.deadline.filter(|_| timeout);
+        let capped = host.memory_cap.max.is_some();
         let mut store = Store::new(module.engine(), Ctx::new(host));
+        if capped {
+            store.limiter(|ctx| &mut ctx.host.memory_cap);
+        }
         self.set_deadline(&mut store, deadline);
         let mut linker: Linker<WCtx> = Linker::new(module.engine());
         // A module may import the same function twice.
@@ -259,9 +291,12 @@ impl EngineImpl for Engine {
             module.imports().map(|i| (i.module(), i.name())),
             &mut linker,
         )?;
-        let instance = linker
-            .instantiate(&mut store, module)
-            .map_err(|e| Error::Engine(format!("instantiating: {e:#}")))?;
+        let instance = linker.instantiate(&mut store, module).map_err(|e| {
+            match store.data().host.memory_cap.reached() {
+                Some(limit) => Error::LimitExceeded(limit),
+                None => super::instantiate_error(format!("{e:#}")),
+            }
+        })?;
         let mut func = |name| {
             instance
                 .get_func(&mut store, name)

@@ -4,6 +4,7 @@
 //! in wasm_exec.js's own fallback `fs`, so a `js.FuncOf` handler that prints cannot deadlock.
 //! Errors carry the `code` Node gives, which Go maps to its `syscall.Errno`.
 
+pub mod blocking;
 pub mod sandbox;
 
 use std::collections::HashMap;
@@ -48,6 +49,9 @@ pub struct FsState {
     skeleton: Option<sandbox::Skeleton>,
     /// The working directory `process.cwd()` reports, a normalised guest path.
     pub cwd: String,
+    /// When the guest is stopped: operations waiting on a pipe, FIFO or terminal give up
+    /// then (see [`blocking`]).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for FsState {
@@ -57,6 +61,7 @@ impl Default for FsState {
             files: HashMap::new(),
             skeleton: None,
             cwd: "/".into(),
+            deadline: None,
         }
     }
 }
@@ -107,18 +112,44 @@ impl FsState {
 struct OpenFile {
     fd: OwnedFd,
     readonly: bool,
+    /// Not a regular file or directory: reads and writes wait (see [`blocking`]).
+    waits: bool,
+}
+
+/// The throw for an operation that stopped waiting.
+fn stopped(stop: blocking::Stop, syscall: &str) -> Throw {
+    stop.into_throw(|e| throw(e, syscall, ""))
+}
+
+/// The errno of a failed write to a standard stream (EPIPE once the reader has gone).
+fn stream_errno(e: &std::io::Error) -> Errno {
+    Errno::from_io_error(e).unwrap_or(Errno::IO)
 }
 
 /// Calls the trailing callback with `(null, value)` or `(error)`.
-fn complete(g: &mut dyn Agent, args: &[Value], result: JsResult) -> JsResult {
+///
+/// As in Node, the callback runs later, from the event loop (the operation itself is done
+/// already): a goroutine waiting for it lets the others run, which a loop of file operations
+/// would otherwise starve. Writes to stdout and stderr complete at once, as wasm_exec.js's own
+/// `fs` completes them, so a `js.FuncOf` handler can print.
+fn complete(g: &mut dyn Agent, args: &[Value], result: JsResult, at_once: bool) -> JsResult {
     let Some(cb) = args.last().filter(|v| v.is_function()).cloned() else {
         return ops::type_error("fs: the callback argument must be a function");
     };
-    match result {
-        Ok(v) => ops::call(g, &cb, &Value::Null, &[Value::Null, v])?,
-        Err(Throw::Value(e)) => ops::call(g, &cb, &Value::Null, &[e])?,
+    let args = match result {
+        Ok(v) => vec![Value::Null, v],
+        Err(Throw::Value(e)) => vec![e],
         Err(abort) => return Err(abort),
     };
+    if at_once {
+        ops::call(g, &cb, &Value::Null, &args)?;
+    } else {
+        g.realm().io.push_back(crate::js::timers::Task::Js {
+            callback: cb,
+            this: Value::Null,
+            args,
+        });
+    }
     Ok(Value::Undefined)
 }
 
@@ -191,16 +222,14 @@ fn file<'a>(fs: &'a FsState, fd: f64, syscall: &str) -> JsResult<&'a OpenFile> {
 
 fn write_fd(g: &mut dyn Agent, fd: f64, bytes: &[u8], position: Option<u64>) -> JsResult<usize> {
     let Some(out) = stdio(g).out(fd as i64) else {
-        let f = file(state(g), fd, "write")?;
-        let r = match position {
-            Some(p) => rustix::io::pwrite(&f.fd, bytes, p),
-            None => rustix::io::write(&f.fd, bytes),
-        };
-        return r.or_else(|e| fail(e, "write", ""));
+        let fs = state(g);
+        let deadline = fs.deadline;
+        let f = file(fs, fd, "write")?;
+        return blocking::write(&f.fd, bytes, position, deadline).map_err(|s| stopped(s, "write"));
     };
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(bytes.len()),
-        Err(e) => errno("EIO", &e.to_string()),
+        Err(e) => fail(stream_errno(&e), "write", ""),
     }
 }
 
@@ -241,25 +270,44 @@ fn do_read(g: &mut dyn Agent, args: &[Value]) -> JsResult<usize> {
     let fd = arg(args, 0).to_number();
     let (buf, offset, length) = region(args, 1)?;
     let mut tmp = vec![0u8; length];
+    let deadline = state(g).deadline;
     let n = if fd == 0.0 {
-        let stdin = &mut stdio(g).stdin;
-        loop {
-            match stdin.read(&mut tmp) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return errno("EIO", &e.to_string()),
-            }
-        }
+        read_stdin(stdio(g), &mut tmp, deadline)?
     } else {
         let f = file(state(g), fd, "read")?;
-        let r = match position(arg(args, 4)) {
-            Some(p) => rustix::io::pread(&f.fd, &mut tmp[..], p),
-            None => rustix::io::read(&f.fd, &mut tmp[..]),
-        };
-        r.or_else(|e| fail(e, "read", ""))?
+        blocking::read(&f.fd, &mut tmp, position(arg(args, 4)), f.waits, deadline)
+            .map_err(|s| stopped(s, "read"))?
     };
     buf.with(|b| b[offset..offset + n].copy_from_slice(&tmp[..n]));
     Ok(n)
+}
+
+/// Reads the guest's stdin: from the process's own, waiting with the deadline in view, or
+/// from the reader the embedder gave.
+fn read_stdin(
+    stdio: &mut Stdio,
+    buf: &mut [u8],
+    deadline: Option<std::time::Instant>,
+) -> JsResult<usize> {
+    if let Some(fd) = &stdio.stdin_fd {
+        // Not made non-blocking: the descriptor is shared with the parent (a shell's
+        // terminal). Ready after the wait, the read does not block.
+        blocking::wait(fd.as_fd(), rustix::event::PollFlags::IN, deadline)
+            .map_err(|s| stopped(s, "read"))?;
+        return loop {
+            match rustix::io::read(fd, &mut *buf) {
+                Err(Errno::INTR) => continue,
+                r => break r.or_else(|e| fail(e, "read", "")),
+            }
+        };
+    }
+    loop {
+        match stdio.stdin.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return fail(stream_errno(&e), "read", ""),
+        }
+    }
 }
 
 /// A `Stats`-like object with the fields Go reads and the `is*` methods.
@@ -378,13 +426,21 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
             }
             let oflags = OFlags::from_bits_retain(flags) | OFlags::NOFOLLOW | OFlags::CLOEXEC;
             let mode = Mode::from_raw_mode(num(2) as u32 & 0o7777);
-            match rustix::fs::openat(&r.dir, r.name.as_str(), oflags, mode) {
-                Ok(fd) => {
+            let opened = blocking::open(r.dir.as_fd(), r.name.as_str(), oflags, mode, fs.deadline);
+            match opened {
+                Ok((fd, waits)) => {
                     let raw = fd.as_raw_fd();
-                    fs.files.insert(raw, OpenFile { fd, readonly });
+                    fs.files.insert(
+                        raw,
+                        OpenFile {
+                            fd,
+                            readonly,
+                            waits,
+                        },
+                    );
                     Ok(Value::Number(raw as f64))
                 }
-                Err(err) => Err(e(err)),
+                Err(stop) => Err(stop.into_throw(e)),
             }
         }
         "stat" | "lstat" => {
@@ -442,6 +498,7 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
                     Errno::ISDIR
                 }));
             }
+            sandbox::movable(&r).map_err(e)?;
             let flags = if name == "rmdir" {
                 AtFlags::REMOVEDIR
             } else {
@@ -464,6 +521,10 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
             }
             if name == "rename" && (from.mount_point || dest.mount_point) {
                 return Err(e(Errno::BUSY));
+            }
+            if name == "rename" {
+                sandbox::movable(&from).map_err(e)?;
+                sandbox::movable(&dest).map_err(e)?;
             }
             let r = if name == "rename" {
                 rustix::fs::renameat(&from.dir, from.name.as_str(), &dest.dir, dest.name.as_str())
@@ -512,7 +573,8 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
             let f = rustix::fs::openat(
                 &r.dir,
                 r.name.as_str(),
-                OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                // Never waits for a FIFO's reader (truncating one fails anyway).
+                OFlags::WRONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                 Mode::empty(),
             )
             .map_err(e)?;
@@ -618,7 +680,9 @@ pub fn object() -> Obj {
             name,
             native(move |g, _, args| {
                 let r = transfer(g, args).map(|n| Value::Number(n as f64));
-                complete(g, args, r)
+                let stdio = name == "write"
+                    && matches!(arg(args, 0), Value::Number(fd) if fd == 1.0 || fd == 2.0);
+                complete(g, args, r, stdio)
             }),
         );
     }
@@ -634,7 +698,7 @@ pub fn object() -> Obj {
                 name,
                 native(move |g, _, args| {
                     let r = op(state(g), name, args);
-                    complete(g, args, r)
+                    complete(g, args, r, false)
                 }),
             );
         }

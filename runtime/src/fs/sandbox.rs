@@ -14,6 +14,94 @@ use rustix::io::Errno;
 /// Symlinks followed in one resolution before giving up (Linux's limit).
 const MAX_LINKS: usize = 40;
 
+/// A directory's identity, stable across renames.
+type Inode = (u64, u64);
+
+fn inode(st: &rustix::fs::Stat) -> Inode {
+    (st.st_dev, st.st_ino)
+}
+
+/// Host directories no guest of this process may see into (the compiled-module cache, whose
+/// entries become native code), and their ancestors, which no guest may rename or remove (or
+/// it could put a directory of its own, with a key it knows, where the next run looks).
+#[derive(Default)]
+struct Hidden {
+    dirs: Vec<Inode>,
+    ancestors: Vec<Inode>,
+}
+
+static HIDDEN: std::sync::RwLock<Hidden> = std::sync::RwLock::new(Hidden {
+    dirs: Vec::new(),
+    ancestors: Vec::new(),
+});
+
+fn hidden() -> std::sync::RwLockReadGuard<'static, Hidden> {
+    HIDDEN.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Hides the host directory `dir` (created if missing) from the guests of this process: a
+/// mount inside it is refused, a path through it gives `EACCES`, and the directories above
+/// it cannot be renamed or removed by a guest. A missing `dir` is created private (0700). The runtime hides its compiled-module cache
+/// itself; embedders hide other directories whose files they trust (a build cache, say).
+/// Call it before creating the instances it should protect against.
+pub fn hide_from_guests(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let dir = dir.canonicalize()?;
+    let mut found = Vec::new();
+    for a in dir.ancestors() {
+        let st = rustix::fs::stat(a)?;
+        found.push(inode(&st));
+    }
+    let mut h = HIDDEN.write().unwrap_or_else(|e| e.into_inner());
+    let (this, above) = found.split_first().expect("a path is its own ancestor");
+    if !h.dirs.contains(this) {
+        h.dirs.push(*this);
+    }
+    for a in above {
+        if !h.ancestors.contains(a) {
+            h.ancestors.push(*a);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a hidden directory.
+fn visible(st: &rustix::fs::Stat) -> Result<(), Errno> {
+    let h = hidden();
+    if h.dirs.is_empty() || !h.dirs.contains(&inode(st)) {
+        Ok(())
+    } else {
+        Err(Errno::ACCESS)
+    }
+}
+
+/// Refuses an opened directory that turns out to be hidden (a name swapped after its check).
+fn visible_fd(fd: &OwnedFd) -> Result<(), Errno> {
+    if hidden().dirs.is_empty() {
+        return Ok(());
+    }
+    visible(&rustix::fs::fstat(fd)?)
+}
+
+/// Refuses renaming or removing `r`'s name when it holds a hidden directory or one of their
+/// ancestors.
+pub fn movable(r: &Resolved) -> Result<(), Errno> {
+    let h = hidden();
+    if h.dirs.is_empty() {
+        return Ok(());
+    }
+    match statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) if h.dirs.contains(&inode(&st)) || h.ancestors.contains(&inode(&st)) => {
+            Err(Errno::ACCESS)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A host directory visible to the guest.
 pub struct Mount {
     /// Where the guest sees it (normalised, absolute).
@@ -31,6 +119,18 @@ impl Mount {
     /// Opens `host` to be seen at `guest`.
     pub fn new(host: &Path, guest: &str, readonly: bool) -> std::io::Result<Mount> {
         let host = host.canonicalize()?;
+        for a in host.ancestors() {
+            if visible(&rustix::fs::stat(a)?).is_err() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    format!(
+                        "{} is inside {}, which guests may not see (wasmexec's cache)",
+                        host.display(),
+                        a.display()
+                    ),
+                ));
+            }
+        }
         let root = openat(
             CWD,
             &host,
@@ -54,9 +154,54 @@ pub struct Skeleton {
     dir: PathBuf,
 }
 
+/// The skeleton directories of this process's live instances, for [`remove_skeletons`].
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the skeleton directories of every live instance (for a program ending on a
+/// signal, which drops nothing).
+pub fn remove_skeletons() {
+    let live = std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in live {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// Removes skeletons that processes killed before they could clean up left behind: those of
+/// processes that no longer exist, untouched for ten minutes.
+fn sweep_stale(tmp: &Path) {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| {
+        let Ok(entries) = std::fs::read_dir(tmp) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix("wasmexec-root-")
+                .and_then(|r| r.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 600);
+            let gone = !Path::new(&format!("/proc/{pid}")).exists();
+            if old && gone && pid != std::process::id() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    });
+}
+
 impl Skeleton {
     /// Builds the skeleton of `mounts` and the read-only mount that shows it at `/`.
     pub fn new(mounts: &[Mount]) -> std::io::Result<(Skeleton, Mount)> {
+        let tmp = std::env::temp_dir();
+        sweep_stale(&tmp);
         let mut suffix = [0u8; 8];
         getrandom::fill(&mut suffix).map_err(|e| std::io::Error::other(e.to_string()))?;
         let name = format!(
@@ -65,9 +210,20 @@ impl Skeleton {
             u64::from_le_bytes(suffix)
         );
         let skeleton = Skeleton {
-            dir: std::env::temp_dir().join(name),
+            dir: tmp.join(name),
         };
-        std::fs::create_dir(&skeleton.dir)?;
+        std::fs::create_dir(&skeleton.dir).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "creating the guest's root directory in {}: {e} (is TMPDIR a directory?)",
+                    tmp.display()
+                ),
+            )
+        })?;
+        LIVE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(skeleton.dir.clone());
         for m in mounts {
             let mut p = skeleton.dir.clone();
             p.extend(&m.guest_parts);
@@ -81,6 +237,9 @@ impl Skeleton {
 impl Drop for Skeleton {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        LIVE.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|d| d != &self.dir);
     }
 }
 
@@ -147,6 +306,7 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
     let follow = follow || trailing_slash;
     let mut todo: VecDeque<String> = components(path).collect();
     let mut links = 0;
+    let mut races = 0;
     'restart: loop {
         // Walk lexically through mount points and their ancestors: that part of the namespace
         // is made by the mounts alone and has no symlinks. Stop where the path goes on inside
@@ -227,7 +387,11 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
             }
             let cur = stack.last().expect("non-empty");
             let last = todo.is_empty();
-            match statat(cur, comp.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+            let st = statat(cur, comp.as_str(), AtFlags::SYMLINK_NOFOLLOW);
+            if let Ok(st) = &st {
+                visible(st)?;
+            }
+            match st {
                 Ok(st)
                     if FileType::from_raw_mode(st.st_mode) == FileType::Symlink
                         && (!last || follow) =>
@@ -236,7 +400,17 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                     if links > MAX_LINKS {
                         return Err(Errno::LOOP);
                     }
-                    let target = readlinkat(cur, comp.as_str(), Vec::new())?;
+                    let target = match readlinkat(cur, comp.as_str(), Vec::new()) {
+                        Ok(t) => t,
+                        // Swapped for something else since the stat: look again.
+                        Err(Errno::INVAL | Errno::NOENT) if retry(&mut races) => {
+                            links -= 1;
+                            here.pop();
+                            todo.push_front(comp);
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
                     let target = target.to_string_lossy().into_owned();
                     here.pop();
                     let mut expanded: VecDeque<String> = components(&target).collect();
@@ -251,8 +425,15 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                     if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
                         return Err(Errno::NOTDIR);
                     }
-                    let fd = open_dir(cur, &comp)?;
-                    stack.push(fd);
+                    match open_dir(cur, &comp) {
+                        Ok(fd) => stack.push(fd),
+                        // Swapped for a symlink or a file since the stat: look again.
+                        Err(Errno::NOTDIR | Errno::LOOP | Errno::NOENT) if retry(&mut races) => {
+                            here.pop();
+                            todo.push_front(comp);
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Ok(st) => {
                     if trailing_slash && FileType::from_raw_mode(st.st_mode) != FileType::Directory
@@ -277,14 +458,24 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
     }
 }
 
-/// A handle on the directory `name` in `dir`, never following a symlink.
+/// Whether to look again at a name that changed between two system calls: a few times, so a
+/// guest flipping a symlink in a loop cannot keep the resolution going forever.
+fn retry(races: &mut u32) -> bool {
+    *races += 1;
+    *races <= 64
+}
+
+/// A handle on the directory `name` in `dir`, never following a symlink nor entering a
+/// hidden directory.
 fn open_dir(dir: &OwnedFd, name: &str) -> Result<OwnedFd, Errno> {
-    openat(
+    let fd = openat(
         dir,
         name,
         OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::empty(),
-    )
+    )?;
+    visible_fd(&fd)?;
+    Ok(fd)
 }
 
 /// The components of a path, without empty ones and `.`.
@@ -411,5 +602,36 @@ mod tests {
         assert_eq!(resolve(&mounts, "/data/x", true).unwrap().mount, 0);
         std::fs::remove_dir_all(a).unwrap();
         std::fs::remove_dir_all(b).unwrap();
+    }
+
+    #[test]
+    fn hidden_directories_cannot_be_entered_or_moved() {
+        let root = tmp();
+        let cache = root.join("home/.cache/wasmexec");
+        hide_from_guests(&cache).unwrap();
+        std::fs::write(cache.join("entry"), "native code").unwrap();
+        std::os::unix::fs::symlink(".cache/wasmexec", root.join("home/link")).unwrap();
+        let mounts = vec![Mount::new(&root, "/", false).unwrap()];
+        for path in [
+            "/home/.cache/wasmexec/entry",
+            "/home/.cache/wasmexec",
+            "/home/.cache/wasmexec/.",
+            "/home/link/entry",
+            "/home/link",
+        ] {
+            assert!(
+                matches!(resolve(&mounts, path, true), Err(Errno::ACCESS)),
+                "{path}"
+            );
+        }
+        // The directories above stay usable, but their names are fixed.
+        let above = resolve(&mounts, "/home/.cache", false).unwrap();
+        assert!(matches!(movable(&above), Err(Errno::ACCESS)));
+        std::fs::create_dir(root.join("home/other")).unwrap();
+        let other = resolve(&mounts, "/home/other", false).unwrap();
+        assert!(movable(&other).is_ok());
+        // Nor can a mount show what is inside.
+        assert!(Mount::new(&cache, "/c", true).is_err());
+        std::fs::remove_dir_all(root).unwrap();
     }
 }
