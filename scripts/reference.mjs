@@ -401,7 +401,17 @@ async function main() {
     });
   globalThis.console = new Console({ stdout: sink(stdoutChunks), stderr: sink(stderrChunks), colorMode: false });
 
-  // ---- our fs: everything completes synchronously, before the method returns.
+  // ---- our fs: every operation is done before the method returns; its callback runs from
+  // the event loop as Node's do (setImmediate), except for writes to stdout and stderr, whose
+  // callbacks run at once as in wasm_exec.js's own fs (so a js.FuncOf handler can print).
+  let pendingCallbacks = 0; // fs callbacks not delivered yet keep the guest busy
+  const later = (callback, ...args) => {
+    pendingCallbacks++;
+    setImmediate(() => {
+      pendingCallbacks--;
+      callback(...args);
+    });
+  };
   const errnoError = (code, syscall) => {
     const e = new Error(`${code}: ${syscall}`);
     e.code = code;
@@ -425,14 +435,15 @@ async function main() {
       return nodeFs.writeSync(fd, buf, offset, length, position);
     },
     write(fd, buf, offset, length, position, callback) {
+      const done = fd === 1 || fd === 2 ? callback : (...args) => later(callback, ...args);
       let n;
       try {
         n = this.writeSync(fd, buf, offset, length, position);
       } catch (err) {
-        callback(err);
+        done(err);
         return;
       }
-      callback(null, n);
+      done(null, n);
     },
     read(fd, buf, offset, length, position, callback) {
       let n;
@@ -448,15 +459,15 @@ async function main() {
           n = nodeFs.readSync(fd, buf, offset, length, position);
         }
       } catch (err) {
-        callback(err);
+        later(callback, err);
         return;
       }
-      callback(null, n);
+      later(callback, null, n);
     },
     close(fd, callback) {
       // never close the driver's own stdio (the transcript goes to fd 1)
       if (fd === 0 || fd === 1 || fd === 2) {
-        callback(null);
+        later(callback, null);
         return;
       }
       delegate("close", [fd], callback);
@@ -467,10 +478,10 @@ async function main() {
     try {
       result = nodeFs[`${name}Sync`](...args);
     } catch (err) {
-      callback(err);
+      later(callback, err);
       return;
     }
-    callback(null, result);
+    later(callback, null, result);
   }
   for (const name of [
     "open", "fstat", "stat", "lstat", "readdir", "mkdir", "rmdir", "unlink", "rename", "chmod", "fchmod",
@@ -586,7 +597,7 @@ async function main() {
   for (const [k, v] of Object.entries(instance.exports)) exports[k] = typeof v === "function" ? observed(v) : v;
   const standIn = Object.create(WebAssembly.Instance.prototype, { exports: { value: Object.freeze(exports) } });
 
-  const idle = () => go.exited || go._scheduledTimeouts.size === 0;
+  const idle = () => go.exited || (go._scheduledTimeouts.size === 0 && pendingCallbacks === 0);
   const fromGuest = (err) => escaped.has(err) || err instanceof WebAssembly.RuntimeError;
 
   // An exception reached the top (a step, a Node timer, or go.run). Returns

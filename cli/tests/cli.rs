@@ -233,3 +233,76 @@ fn wapc_errors_are_the_guests_words() {
         );
     }
 }
+
+#[test]
+fn version_names_the_engines() {
+    let out = wasmexec(&["--version"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("wasmexec "), "{text}");
+    for engine in ENGINES {
+        assert!(text.contains(engine), "{engine} in {text}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_in_clap_style() {
+    for args in [
+        &["--no-such-option", "x.wasm"][..],
+        &["--engine", "v8", "x.wasm"],
+        &["--timeout", "soon", "x.wasm"],
+        &["--global", "x={not json", "x.wasm"],
+        &[],
+    ] {
+        let out = wasmexec(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("error:") || err.contains("Usage:"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn globals_from_the_command_line_exist_before_main() {
+    // A library-style guest: it sets its functions on an object the host created first.
+    let wasm = guest("cli_globals");
+    let out = wasmexec(&[
+        "--global",
+        r#"config={"name":"cli","sizes":[1,2,3],"nested":{"on":true}}"#,
+        "--global",
+        r#"mylib={"version":"1.2"}"#,
+        "--call",
+        "mylib.greet=ada",
+        wasm.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        "config: {\"name\":\"cli\",\"sizes\":[1,2,3],\"nested\":{\"on\":true}}\n\
+         {\"call\":\"mylib.greet\",\"result\":\"hello, ada (version 1.2)\"}\n"
+    );
+}
+
+#[test]
+fn go_test_exec_runs_a_package_with_testdata() {
+    let exec = format!("{} --go-test", env!("CARGO_BIN_EXE_wasmexec"));
+    let out = Command::new("go")
+        .args(["test", "-count=1", "-exec", &exec, "./gotest_pkg"])
+        .current_dir(repo().join("go-guests"))
+        .env("GOOS", "js")
+        .env("GOARCH", "wasm")
+        .env_remove("WASMEXEC_ENGINE")
+        .output()
+        .expect("go on PATH");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("ok "), "{text}");
+}

@@ -50,7 +50,7 @@ pub fn value_json(v: &JsValue) -> Json {
         JsValue::Null => Json::Null,
         JsValue::Bool(b) => json!(b),
         JsValue::Number(n) => number_json(*n),
-        JsValue::String(s) => json!(s),
+        JsValue::String(s) => json!(s.to_string_lossy()),
         JsValue::Bytes(b) => bytes_json(b),
         JsValue::Typed(name, values) => {
             json!({"$typed": name, "values": values.iter().map(|n| number_json(*n)).collect::<Vec<_>>()})

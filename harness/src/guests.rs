@@ -1,54 +1,13 @@
-//! Building the Go guests (once per content and Go version) and reading them with walrus.
+//! Building the Go guests (once per content and Go release) and reading them with walrus.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use crate::releases::GoRelease;
 
 use anyhow::{bail, Context as _, Result};
 use sha2::{Digest, Sha256};
-
-/// `go version` output, e.g. `go version go1.26.8 linux/amd64`.
-pub fn go_version() -> Result<String> {
-    static V: OnceLock<Result<String, String>> = OnceLock::new();
-    V.get_or_init(|| {
-        let out = Command::new("go")
-            .arg("version")
-            .output()
-            .map_err(|e| format!("running go: {e}"))?;
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    })
-    .clone()
-    .map_err(anyhow::Error::msg)
-}
-
-/// `go env GOROOT`.
-pub fn goroot() -> Result<PathBuf> {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .output()
-        .context("running go env")?;
-    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-}
-
-/// The toolchain's directory of wasm support files: `lib/wasm`, or `misc/wasm` before Go 1.24.
-pub fn wasm_support_dir() -> Result<PathBuf> {
-    let root = goroot()?;
-    ["lib/wasm", "misc/wasm"]
-        .iter()
-        .map(|rel| root.join(rel))
-        .find(|p| p.join("wasm_exec.js").exists())
-        .with_context(|| {
-            format!(
-                "no lib/wasm or misc/wasm with wasm_exec.js under {}",
-                root.display()
-            )
-        })
-}
-
-/// The toolchain's own `wasm_exec.js`.
-pub fn wasm_exec_js() -> Result<PathBuf> {
-    Ok(wasm_support_dir()?.join("wasm_exec.js"))
-}
 
 fn hash_tree(dir: &Path, h: &mut Sha256) -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
@@ -70,19 +29,26 @@ fn hash_tree(dir: &Path, h: &mut Sha256) -> Result<()> {
     Ok(())
 }
 
-/// Builds every guest under `go-guests/` into `target/guests/<hash>/`, once for each content
-/// and Go version (a single `go build` of all packages); returns that directory.
-pub fn build_all() -> Result<PathBuf> {
-    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    DIR.get_or_init(|| build_all_uncached().map_err(|e| format!("{e:#}")))
-        .clone()
-        .map_err(anyhow::Error::msg)
+/// Builds every guest under `go-guests/` with `release` into `target/guests/<hash>/`, once for
+/// each content and release (a single `go build` of all packages); returns that directory.
+pub fn build_all(release: &GoRelease) -> Result<PathBuf> {
+    type Built = Mutex<HashMap<GoRelease, Result<PathBuf, String>>>;
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    // One build at a time: trials of every engine wait for the same directory.
+    let mut map = built.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(r) = map.get(release) {
+        return r.clone().map_err(anyhow::Error::msg);
+    }
+    let r = build_all_uncached(release).map_err(|e| format!("{e:#}"));
+    map.insert(release.clone(), r.clone());
+    r.map_err(anyhow::Error::msg)
 }
 
-fn build_all_uncached() -> Result<PathBuf> {
+fn build_all_uncached(release: &GoRelease) -> Result<PathBuf> {
     let src = crate::repo_root().join("go-guests");
     let mut h = Sha256::new();
-    h.update(go_version()?.as_bytes());
+    h.update(release.version_line()?.as_bytes());
     hash_tree(&src, &mut h)?;
     let key: String = h
         .finalize()
@@ -97,7 +63,8 @@ fn build_all_uncached() -> Result<PathBuf> {
     std::fs::create_dir_all(&out)?;
     // -buildvcs=false: otherwise Go stamps the git revision into every binary, so each commit
     // would change every guest and miss the compiled-module cache.
-    let status = Command::new("go")
+    let status = release
+        .go()
         .args(["build", "-trimpath", "-buildvcs=false", "-o"])
         .arg(format!("{}/", out.display()))
         .arg("./...")
@@ -108,7 +75,7 @@ fn build_all_uncached() -> Result<PathBuf> {
         .status()
         .context("running `go build` (is Go on PATH?)")?;
     if !status.success() {
-        bail!("go build of go-guests failed");
+        bail!("go build of go-guests with Go {} failed", release.label());
     }
     std::fs::write(out.join(".complete"), b"")?;
     Ok(out)

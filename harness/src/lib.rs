@@ -8,6 +8,7 @@ pub mod encoding;
 pub mod engines;
 pub mod guests;
 pub mod mounts;
+pub mod releases;
 pub mod spec;
 pub mod std_suites;
 pub mod transcript;

@@ -46,6 +46,24 @@ pub struct Spec {
     /// Deliberate differences from the reference, per engine.
     #[serde(default)]
     pub known_differences: Vec<KnownDifference>,
+    /// The program in go-guests/ to run (default: the fixture's own name), so that several
+    /// fixtures can run one program differently.
+    pub guest: Option<String>,
+    /// The host's time zone (IANA name): Node runs with `TZ` set to it, our runtime with
+    /// `Config::time_zone`. Default UTC, so no snapshot depends on where it was made.
+    pub tz: Option<String>,
+}
+
+impl Spec {
+    /// The guest program of fixture `name`.
+    pub fn guest_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.guest.as_deref().unwrap_or(name)
+    }
+
+    /// The host time zone the fixture runs in.
+    pub fn time_zone(&self) -> &str {
+        self.tz.as_deref().unwrap_or("UTC")
+    }
 }
 
 /// A mount of a fixture.
@@ -251,7 +269,7 @@ fn toml_to_json(v: &toml::Value) -> Json {
 /// A TOML argument as a JS value for the runtime.
 pub fn arg_value(v: &toml::Value) -> Result<JsValue> {
     Ok(match v {
-        toml::Value::String(s) => JsValue::String(s.clone()),
+        toml::Value::String(s) => JsValue::from(s.as_str()),
         toml::Value::Integer(i) => JsValue::Number(*i as f64),
         toml::Value::Float(f) => JsValue::Number(*f),
         toml::Value::Boolean(b) => JsValue::Bool(*b),

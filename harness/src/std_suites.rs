@@ -1,5 +1,5 @@
 //! Go's own std test suites as a fixture kind: each package's tests, built with `GOOS=js
-//! GOARCH=wasm` from the installed toolchain, run with `-test.short` under Node (Go's
+//! GOARCH=wasm` by a Go release, run with `-test.short` under Node (Go's
 //! `go_js_wasm_exec`) and on an engine; the comparison is the verdict and the set of tests
 //! that pass, not the timing lines.
 
@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::{bail, Result};
 use wasmexec::{Config, Runtime};
+
+use crate::releases::GoRelease;
 
 /// The packages whose suites the harness runs.
 pub const PACKAGES: [&str; 9] = [
@@ -80,14 +82,16 @@ fn memo<T: Clone>(
     slot.get_or_init(f).clone().map_err(anyhow::Error::msg)
 }
 
-/// Builds (once) the test binary of `pkg`.
-pub fn test_binary(pkg: &str) -> Result<PathBuf> {
+/// Builds (once) the test binary of `pkg` with `release`.
+pub fn test_binary(release: &GoRelease, pkg: &str) -> Result<PathBuf> {
     static BUILT: Memo<PathBuf> = OnceLock::new();
-    memo(&BUILT, pkg, || {
-        let dir = crate::target_dir().join("std-suites");
+    let key = format!("{}/{pkg}", release.label());
+    memo(&BUILT, &key, || {
+        let dir = crate::target_dir().join("std-suites").join(release.label());
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let out = dir.join(format!("{}.test", pkg.replace('/', "_")));
-        let status = Command::new("go")
+        let status = release
+            .go()
             .args(["test", "-c", "-o"])
             .arg(&out)
             .arg(pkg)
@@ -115,13 +119,17 @@ fn parse(passed: bool, output: String) -> SuiteResult {
     }
 }
 
-/// Runs the suite under Node with Go's own runner (once per package).
-pub fn run_node(pkg: &str) -> Result<SuiteResult> {
+/// Runs the suite under Node with Go's own runner (once per release and package): the
+/// release's `go_js_wasm_exec`, or for releases that do not ship one the default toolchain's
+/// (its `wasm_exec.js` runs every `gojs` release).
+pub fn run_node(release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
     static RUNS: Memo<SuiteResult> = OnceLock::new();
-    memo(&RUNS, pkg, || {
-        let bin = test_binary(pkg).map_err(|e| e.to_string())?;
-        let root = crate::guests::goroot().map_err(|e| e.to_string())?;
-        let runner = crate::guests::wasm_support_dir()
+    let key = format!("{}/{pkg}", release.label());
+    memo(&RUNS, &key, || {
+        let bin = test_binary(release, pkg).map_err(|e| e.to_string())?;
+        let root = release.goroot().map_err(|e| e.to_string())?;
+        let runner = release
+            .wasm_support_dir()
             .map_err(|e| e.to_string())?
             .join("go_js_wasm_exec");
         let out = Command::new(runner)
@@ -151,8 +159,8 @@ impl std::io::Write for Capture {
 
 /// Runs the suite on `runtime` as `go_js_wasm_exec` would: host root mounted at `/`, the
 /// environment inherited (with TMPDIR), the package directory as working directory.
-pub fn run_engine(runtime: &Runtime, pkg: &str) -> Result<SuiteResult> {
-    let bin = test_binary(pkg)?;
+pub fn run_engine(runtime: &Runtime, release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
+    let bin = test_binary(release, pkg)?;
     let wasm = std::fs::read(&bin)?;
     let module = runtime.compile(&wasm).map_err(|e| anyhow::anyhow!("{e}"))?;
     let out = Capture::default();
@@ -163,12 +171,7 @@ pub fn run_engine(runtime: &Runtime, pkg: &str) -> Result<SuiteResult> {
             "-test.v".into(),
         ])
         .mount("/", "/", false)
-        .cwd(
-            crate::guests::goroot()?
-                .join("src")
-                .join(pkg)
-                .to_string_lossy(),
-        )
+        .cwd(release.goroot()?.join("src").join(pkg).to_string_lossy())
         .stdout(out.clone())
         .stderr(out.clone())
         .env("TMPDIR", std::env::temp_dir().to_string_lossy());

@@ -15,6 +15,7 @@ use wasmexec::{Config, Error, Exchange, JsValue, Status};
 use crate::encoding::{bytes_json, value_json};
 use crate::engines::EngineConfig;
 use crate::mounts::fs_root;
+use crate::releases::GoRelease;
 use crate::spec::{arg_value, Spec};
 
 #[derive(Clone, Default)]
@@ -88,7 +89,7 @@ pub fn harness_object() -> JsValue {
             "fail",
             JsValue::function(|_, args| {
                 let msg = match args.into_iter().next() {
-                    Some(JsValue::String(s)) => s,
+                    Some(JsValue::String(s)) => s.to_string(),
                     Some(JsValue::Undefined) | None => String::new(),
                     Some(other) => format!("{other:?}"),
                 };
@@ -124,6 +125,7 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
         .stderr(stderr.clone())
         .global("harness", harness_object())
         .record_wapc(true)
+        .time_zone(spec.time_zone())
         .timeout(std::time::Duration::from_secs(120));
     for (k, v) in &spec.env {
         config = config.env(k, v);
@@ -221,15 +223,21 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
 }
 
 /// Runs a fixture under Node with the Go toolchain's own `wasm_exec.js`.
-pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
-    let dir = crate::target_dir().join("conformance").join("specs");
+pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path, release: &GoRelease) -> Result<Json> {
+    // One directory per release: releases' references may run at the same time.
+    let runner = format!("node-{}", release.label());
+    let dir = crate::target_dir()
+        .join("conformance")
+        .join("specs")
+        .join(&runner);
     std::fs::create_dir_all(&dir)?;
     let spec_path = dir.join(format!("{name}.json"));
+    let wasm_exec = release.wasm_exec_js()?;
     let mut extra = Vec::new();
     if spec.fs {
         extra.push((
             "FSROOT".to_string(),
-            fs_root(name, "node")?.to_string_lossy().into_owned(),
+            fs_root(name, &runner)?.to_string_lossy().into_owned(),
         ));
     }
     let driver = crate::repo_root().join("scripts/reference.mjs");
@@ -241,6 +249,8 @@ pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
         let mut cmd = Command::new("node");
         cmd.arg("--stack-size=8192")
             .arg(driver)
+            .arg("--wasm-exec")
+            .arg(&wasm_exec)
             .arg("--wasm")
             .arg(wasm_path)
             .arg("--spec")
@@ -249,8 +259,11 @@ pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
     } else {
         // Inside the sandbox only its own view exists: the driver, wasm_exec.js, the guest
         // and the spec go to a directory it shows at /.reference.
-        let prepared = crate::mounts::prepare(name, "node", spec)?;
-        let base = crate::target_dir().join("conformance/sandbox").join(name);
+        let prepared = crate::mounts::prepare(name, &runner, spec)?;
+        let base = crate::target_dir()
+            .join("conformance/sandbox")
+            .join(&runner)
+            .join(name);
         let (reference, root) = (base.join("reference"), base.join("root"));
         if base.exists() {
             std::fs::remove_dir_all(&base)?;
@@ -265,10 +278,7 @@ pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
         json_spec["cwd"] = json!(spec.cwd.as_deref().unwrap_or("/"));
         std::fs::write(reference.join("spec.json"), serde_json::to_vec(&json_spec)?)?;
         std::fs::copy(&driver, reference.join("reference.mjs"))?;
-        std::fs::copy(
-            crate::guests::wasm_exec_js()?,
-            reference.join("wasm_exec.js"),
-        )?;
+        std::fs::copy(&wasm_exec, reference.join("wasm_exec.js"))?;
         std::fs::copy(wasm_path, reference.join("guest.wasm"))?;
         let args: Vec<String> = [
             "--stack-size=8192",
@@ -287,6 +297,7 @@ pub fn run_node(name: &str, spec: &Spec, wasm_path: &Path) -> Result<Json> {
     let out = cmd
         .arg("--timeout")
         .arg("300")
+        .env("TZ", spec.time_zone())
         .output()
         .context("running node (is Node on PATH?)")?;
     if !out.status.success() {

@@ -1,17 +1,25 @@
-//! One libtest-mimic trial per (engine, fixture), named `<engine>::<fixture>`, comparing the
-//! run's transcript with the fixture's reference snapshot (produced by Node, see
-//! `scripts/bless`). Environment:
+//! One libtest-mimic trial per (engine configuration, Go release, fixture), named
+//! `<engine>::<fixture>`, or `<engine>::<go-version>::<fixture>` when several releases are
+//! tested, comparing the run's transcript with the reference: the fixture's snapshot (produced
+//! by Node, see `scripts/bless`) for the default release, Node live for the others. Each Go
+//! std suite is a trial `std::<engine>::<package>` (`std::<engine>::<go-version>::<package>`).
+//! Environment:
 //!
+//! - `WASMEXEC_GO_VERSIONS`: Go releases to build the fixtures with (see
+//!   `wasmexec_harness::releases`); `WASMEXEC_STD_GO_VERSIONS`: the std suites' (default: the
+//!   same).
+//! - `WASMEXEC_STD=1`: run the std suites (listed as ignored otherwise).
 //! - `WASMEXEC_BLESS=1`: instead, run `reference::<fixture>` trials that regenerate the
 //!   snapshots from Node (use with `INSTA_UPDATE=always`; `scripts/bless` does).
 //! - `WASMEXEC_REFERENCE=node`: compare live against Node instead of the stored snapshot.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use wasmexec_harness::engines::EngineConfig;
+use wasmexec_harness::releases::GoRelease;
 use wasmexec_harness::spec::Spec;
 use wasmexec_harness::{guests, repo_root, target_dir, transcript};
 
@@ -21,7 +29,7 @@ struct Fixture {
 }
 
 struct Outcome {
-    engine: String,
+    column: String,
     fixture: String,
     passed: bool,
     time: Duration,
@@ -50,8 +58,8 @@ fn fixtures() -> Vec<Fixture> {
         .collect()
 }
 
-fn wasm_path(name: &str) -> Result<PathBuf, Failed> {
-    let dir = guests::build_all().map_err(|e| Failed::from(format!("{e:#}")))?;
+fn wasm_path(release: &GoRelease, name: &str) -> Result<PathBuf, Failed> {
+    let dir = guests::build_all(release).map_err(|e| Failed::from(format!("{e:#}")))?;
     let p = dir.join(name);
     if !p.exists() {
         return Err(
@@ -94,8 +102,34 @@ fn snapshot(name: &str, spec: &Spec, rendered: &str) -> Result<(), Failed> {
     })
 }
 
-fn run_engine_trial(kind: EngineConfig, fixture: &Fixture) -> Result<(), Failed> {
-    let path = wasm_path(&fixture.name)?;
+/// Node's transcript of a fixture built by `release`, once per release and fixture.
+fn node_reference(release: &GoRelease, fixture: &Fixture) -> Result<String, Failed> {
+    type Memo = Mutex<std::collections::HashMap<(GoRelease, String), Arc<OnceLock<String>>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let reference = release
+        .reference_release()
+        .map_err(|e| Failed::from(format!("{e:#}")))?;
+    let slot = MEMO
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry((reference.clone(), fixture.name.clone()))
+        .or_default()
+        .clone();
+    if let Some(r) = slot.get() {
+        return Ok(r.clone());
+    }
+    let path = wasm_path(&reference, fixture.spec.guest_name(&fixture.name))?;
+    let t = transcript::run_node(&fixture.name, &fixture.spec, &path, &reference)?;
+    Ok(slot.get_or_init(|| transcript::render(&t)).clone())
+}
+
+fn run_engine_trial(
+    kind: EngineConfig,
+    release: &GoRelease,
+    fixture: &Fixture,
+) -> Result<(), Failed> {
+    let path = wasm_path(release, fixture.spec.guest_name(&fixture.name))?;
     let wasm = std::fs::read(&path).map_err(|e| Failed::from(e.to_string()))?;
     check_imports(&wasm)?;
     let (name, spec) = (fixture.name.clone(), fixture.spec.clone());
@@ -114,9 +148,9 @@ fn run_engine_trial(kind: EngineConfig, fixture: &Fixture) -> Result<(), Failed>
         .known_differences
         .iter()
         .find(|d| kind.matches(&d.engine));
-    let result = if std::env::var("WASMEXEC_REFERENCE").as_deref() == Ok("node") {
-        let reference =
-            transcript::render(&transcript::run_node(&fixture.name, &fixture.spec, &path)?);
+    let live = std::env::var("WASMEXEC_REFERENCE").as_deref() == Ok("node");
+    let result = if live || release.pinned.is_some() {
+        let reference = node_reference(release, fixture)?;
         if reference == rendered {
             Ok(())
         } else {
@@ -151,19 +185,21 @@ fn run_engine_trial(kind: EngineConfig, fixture: &Fixture) -> Result<(), Failed>
 }
 
 fn bless_trial(fixture: &Fixture) -> Result<(), Failed> {
-    let path = wasm_path(&fixture.name)?;
-    let t = transcript::run_node(&fixture.name, &fixture.spec, &path)?;
+    let release = GoRelease::default_release();
+    let path = wasm_path(&release, fixture.spec.guest_name(&fixture.name))?;
+    let t = transcript::run_node(&fixture.name, &fixture.spec, &path, &release)?;
     snapshot(&fixture.name, &fixture.spec, &transcript::render(&t))
 }
 
 /// A std suite on one engine: same verdict and same passing tests as under Node.
-fn std_trial(kind: EngineConfig, pkg: &'static str) -> Result<(), Failed> {
-    let reference =
-        wasmexec_harness::std_suites::run_node(pkg).map_err(|e| Failed::from(format!("{e:#}")))?;
+fn std_trial(kind: EngineConfig, release: GoRelease, pkg: &'static str) -> Result<(), Failed> {
+    let reference = wasmexec_harness::std_suites::run_node(&release, pkg)
+        .map_err(|e| Failed::from(format!("{e:#}")))?;
+    let r = release.clone();
     let ours = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            wasmexec_harness::std_suites::run_engine(kind.runtime(), pkg)
+            wasmexec_harness::std_suites::run_engine(kind.runtime(), &r, pkg)
                 .map_err(|e| format!("{e:#}"))
         })
         .expect("spawn guest thread")
@@ -194,31 +230,59 @@ fn std_trial(kind: EngineConfig, pkg: &'static str) -> Result<(), Failed> {
         .collect::<Vec<_>>()
         .join("\n");
     Err(format!(
-        "{pkg} on {kind}: verdict {} (node {}); passing only under node: {only_node:?}; only here: {only_ours:?}\n--- last lines\n{tail}",
-        ours.passed, reference.passed
+        "{pkg} (Go {}) on {kind}: verdict {} (node {}); passing only under node: {only_node:?}; only here: {only_ours:?}\n--- last lines\n{tail}",
+        release.label(),
+        ours.passed,
+        reference.passed
     )
     .into())
 }
 
-fn write_report(outcomes: &[Outcome], engines: &[EngineConfig], fixtures: &[Fixture]) {
+/// The report's columns: each engine configuration, per release when there are several.
+fn columns(engines: &[EngineConfig], releases: &[GoRelease]) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in engines {
+        for r in releases {
+            out.push(column(*e, r, releases.len()));
+        }
+    }
+    out
+}
+
+fn column(kind: EngineConfig, release: &GoRelease, releases: usize) -> String {
+    if releases > 1 {
+        format!("{kind}::{}", release.label())
+    } else {
+        kind.to_string()
+    }
+}
+
+fn write_report(
+    outcomes: &[Outcome],
+    columns: &[String],
+    releases: &[GoRelease],
+    fixtures: &[Fixture],
+) {
     use std::fmt::Write as _;
     let mut md = String::from("# Conformance report\n\n");
-    let _ = writeln!(md, "Go: `{}`\n", guests::go_version().unwrap_or_default());
+    for r in releases {
+        let _ = writeln!(md, "Go: `{}`\n", r.version_line().unwrap_or_default());
+    }
     let _ = write!(md, "| fixture |");
-    for e in engines {
-        let _ = write!(md, " {e} |");
+    for c in columns {
+        let _ = write!(md, " {c} |");
     }
     let _ = write!(md, "\n|---|");
-    for _ in engines {
+    for _ in columns {
         let _ = write!(md, "---|");
     }
     md.push('\n');
     for f in fixtures {
         let _ = write!(md, "| {} |", f.name);
-        for e in engines {
+        for c in columns {
             match outcomes
                 .iter()
-                .find(|o| o.fixture == f.name && o.engine == e.name())
+                .find(|o| o.fixture == f.name && &o.column == c)
             {
                 Some(o) => {
                     let _ = write!(
@@ -233,11 +297,11 @@ fn write_report(outcomes: &[Outcome], engines: &[EngineConfig], fixtures: &[Fixt
         }
         md.push('\n');
     }
-    if let Ok(dir) = guests::build_all() {
+    if let Ok(dir) = guests::build_all(&releases[0]) {
         let mut used = std::collections::BTreeSet::new();
         let mut abi = std::collections::BTreeSet::new();
         for f in fixtures {
-            if let Ok(info) = std::fs::read(dir.join(&f.name))
+            if let Ok(info) = std::fs::read(dir.join(f.spec.guest_name(&f.name)))
                 .map_err(anyhow::Error::from)
                 .and_then(|w| guests::inspect(&w))
             {
@@ -264,6 +328,8 @@ fn main() {
     let args = Arguments::from_args();
     let fixtures = Arc::new(fixtures());
     let engines = EngineConfig::all();
+    let releases = GoRelease::from_env();
+    let columns = columns(&engines, &releases);
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let bless = std::env::var("WASMEXEC_BLESS").is_ok_and(|v| v == "1");
     let mut trials = Vec::new();
@@ -276,30 +342,43 @@ fn main() {
             continue;
         }
         for &kind in &engines {
-            let (fx, out) = (fixtures.clone(), outcomes.clone());
-            trials.push(Trial::test(format!("{kind}::{}", f.name), move || {
-                let start = Instant::now();
-                let r = run_engine_trial(kind, &fx[i]);
-                out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
-                    engine: kind.name().into(),
-                    fixture: fx[i].name.clone(),
-                    passed: r.is_ok(),
-                    time: start.elapsed(),
-                });
-                r
-            }));
+            for release in &releases {
+                let (fx, out, release) = (fixtures.clone(), outcomes.clone(), release.clone());
+                let col = column(kind, &release, releases.len());
+                trials.push(Trial::test(format!("{col}::{}", f.name), move || {
+                    let start = Instant::now();
+                    let r = run_engine_trial(kind, &release, &fx[i]);
+                    out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
+                        column: col.clone(),
+                        fixture: fx[i].name.clone(),
+                        passed: r.is_ok(),
+                        time: start.elapsed(),
+                    });
+                    r
+                }));
+            }
         }
     }
     // Go's std suites: slow, so only with WASMEXEC_STD=1 (CI sets it); listed as ignored
     // otherwise so `--ignored` runs them too.
     let std_on = std::env::var("WASMEXEC_STD").is_ok_and(|v| v == "1");
+    let std_releases = match std::env::var("WASMEXEC_STD_GO_VERSIONS") {
+        Ok(v) if !v.is_empty() => GoRelease::listed_in("WASMEXEC_STD_GO_VERSIONS"),
+        _ => releases.clone(),
+    };
     if !bless {
         for pkg in wasmexec_harness::std_suites::PACKAGES {
             for &kind in &engines {
-                trials.push(
-                    Trial::test(format!("std::{kind}::{pkg}"), move || std_trial(kind, pkg))
+                for release in &std_releases {
+                    let col = column(kind, release, std_releases.len());
+                    let release = release.clone();
+                    trials.push(
+                        Trial::test(format!("std::{col}::{pkg}"), move || {
+                            std_trial(kind, release.clone(), pkg)
+                        })
                         .with_ignored_flag(!std_on),
-                );
+                    );
+                }
             }
         }
     }
@@ -307,7 +386,8 @@ fn main() {
     if !bless {
         write_report(
             &outcomes.lock().unwrap_or_else(|e| e.into_inner()),
-            &engines,
+            &columns,
+            &releases,
             &fixtures,
         );
     }
