@@ -84,6 +84,12 @@ let t = performance.now();
 for (let i = 0; i < starts; i++) await runToExit(["exit"]);
 result.start_ms = (performance.now() - t) / starts;
 
+// Instantiating a guest that then waits for calls (a plugin's start-up), as the embedding
+// throughput benchmark does: `new Go()`, instantiate, run main until it blocks.
+t = performance.now();
+for (let i = 0; i < starts; i++) await start(["serve"]);
+result.serve_start_ms = (performance.now() - t) / starts;
+
 await start(["serve"]);
 const payload = new Uint8Array([1, 2, 3, 4]);
 t = performance.now();

@@ -93,6 +93,12 @@ pub struct Cli {
     #[arg(long, value_name = "NAME=JSON", value_parser = parse_global, help_heading = "Guest world")]
     pub global: Vec<(String, serde_json::Value)>,
 
+    /// Give the guest fetch (Go's net/http client) for these hosts only: HOST (any port),
+    /// HOST:PORT, or * for any; comma-separated, repeatable. Redirects elsewhere are refused.
+    /// Without it there is no fetch, as under a JS host without one.
+    #[arg(long, env = "WASMEXEC_ALLOW_NET", value_name = "HOSTS", value_delimiter = ',', value_parser = parse_net_host, help_heading = "Guest world")]
+    pub allow_net: Vec<String>,
+
     /// The guest's local time zone (default: this host's, as under Node).
     #[arg(long, value_name = "ZONE", help_heading = "Guest world")]
     pub time_zone: Option<String>,
@@ -180,6 +186,17 @@ fn parse_global(s: &str) -> Result<(String, serde_json::Value), String> {
     Ok((name, v))
 }
 
+/// A host for `--allow-net`: `example.com`, `127.0.0.1:8080`, `[::1]:8080` or `*`.
+pub fn parse_net_host(s: &str) -> Result<String, String> {
+    let host = s.trim();
+    if host.is_empty() || host.contains('/') || host.contains(char::is_whitespace) {
+        return Err(format!(
+            "expected HOST, HOST:PORT or *, got {s:?} (a host, not a URL)"
+        ));
+    }
+    Ok(host.to_string())
+}
+
 /// `HOST[:GUEST][:ro|:rw]`.
 pub fn parse_mount(s: &str) -> Result<(PathBuf, String, bool), String> {
     let mut parts: Vec<&str> = s.split(':').collect();
@@ -211,19 +228,19 @@ pub fn parse_mount(s: &str) -> Result<(PathBuf, String, bool), String> {
 }
 
 /// The host-side steps in command-line order (`--call` and `--invoke` interleaved as given).
-pub fn steps_in_order(matches: &clap::ArgMatches, cli: &Cli) -> Vec<crate::run::Step> {
+pub fn steps_in_order(matches: &clap::ArgMatches, cli: &Cli) -> Vec<crate::output::Step> {
     let positions = |id: &str| -> Vec<usize> {
         matches
             .indices_of(id)
             .map(|i| i.collect())
             .unwrap_or_default()
     };
-    let mut steps: Vec<(usize, crate::run::Step)> = Vec::new();
+    let mut steps: Vec<(usize, crate::output::Step)> = Vec::new();
     for (at, (n, t)) in positions("call").into_iter().zip(&cli.call) {
-        steps.push((at, crate::run::Step::Call(n.clone(), t.clone())));
+        steps.push((at, crate::output::Step::Call(n.clone(), t.clone())));
     }
     for (at, (n, t)) in positions("invoke").into_iter().zip(&cli.invoke) {
-        steps.push((at, crate::run::Step::Invoke(n.clone(), t.clone())));
+        steps.push((at, crate::output::Step::Invoke(n.clone(), t.clone())));
     }
     steps.sort_by_key(|(at, _)| *at);
     steps.into_iter().map(|(_, s)| s).collect()

@@ -46,6 +46,7 @@ fn go_runner(args: &[String]) -> Result<Options, String> {
         .ok_or("usage: go_js_wasm_exec PROGRAM.wasm [ARGS]...")?;
     let mut o = Options::go_runner(engine, tier, PathBuf::from(program), rest.to_vec());
     o.limits = limits_from_env()?;
+    o.allow_net = allow_net_from_env()?;
     Ok(o)
 }
 
@@ -55,6 +56,17 @@ fn limits(cli: &Cli) -> run::Limits {
         max_js_heap: cli.max_js_heap,
         max_nesting: cli.max_nesting,
     }
+}
+
+/// The hosts go_js_wasm_exec lets `fetch` reach: `WASMEXEC_ALLOW_NET`, comma-separated.
+fn allow_net_from_env() -> Result<Vec<String>, String> {
+    let Ok(list) = std::env::var("WASMEXEC_ALLOW_NET") else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| args::parse_net_host(h).map_err(|e| format!("WASMEXEC_ALLOW_NET: {e}")))
+        .collect()
 }
 
 /// The limits go_js_wasm_exec reads from the environment (it takes no options).
@@ -83,6 +95,7 @@ fn parse() -> Result<Options, clap::Error> {
         o.timeout = cli.timeout;
         o.cache = !cli.no_cache;
         o.limits = limits;
+        o.allow_net = cli.allow_net;
         return Ok(o);
     }
     Ok(Options {
@@ -98,6 +111,7 @@ fn parse() -> Result<Options, clap::Error> {
         globals: cli.global,
         time_zone: cli.time_zone,
         limits,
+        allow_net: cli.allow_net,
         program: cli.program,
         guest_args: cli.guest_args,
     })
@@ -115,7 +129,7 @@ fn main() -> ExitCode {
         match go_runner(&argv[1..]) {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("wasmexec: {e}");
+                error_line(&format!("wasmexec: {e}"));
                 return ExitCode::from(2);
             }
         }
@@ -145,12 +159,19 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) if e.contains("deadline reached") => {
-            eprintln!("wasmexec: timeout: {e}");
+            error_line(&format!("wasmexec: timeout: {e}"));
             ExitCode::from(124)
         }
         Err(e) => {
-            eprintln!("wasmexec: {e}");
+            error_line(&format!("wasmexec: {e}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// Prints a line on stderr; a stderr that is gone (a closed pipe) does not turn the exit
+/// status into a panic's.
+pub fn error_line(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -2,7 +2,13 @@
 
 use wasmexec::JsValue;
 
-use crate::run::Step;
+/// A host-side step after main.
+pub enum Step {
+    /// Call a global function with text as a Uint8Array.
+    Call(String, String),
+    /// waPC-invoke an operation.
+    Invoke(String, String),
+}
 
 /// A JS value as JSON (functions and undefined as null, bytes as text).
 pub fn render(v: &JsValue) -> String {
@@ -26,6 +32,8 @@ pub fn render(v: &JsValue) -> String {
         JsValue::Undefined | JsValue::Null | JsValue::Function(_) | JsValue::Symbol(_) => {
             "null".into()
         }
+        // Steps' results are copied as data before rendering; a handle left is opaque.
+        JsValue::Handle(_) => "{}".into(),
         JsValue::BigInt(digits) => digits.clone(),
         JsValue::Bool(b) => b.to_string(),
         JsValue::Number(n) if n.is_finite() => {

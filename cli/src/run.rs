@@ -7,15 +7,7 @@ use std::time::Duration;
 
 use wasmexec::{Config, EngineKind, Error, JsValue, Runtime, Settings, Tier};
 
-use crate::output::step_line;
-
-/// A host-side step after main.
-pub enum Step {
-    /// Call a global function with text as a Uint8Array.
-    Call(String, String),
-    /// waPC-invoke an operation.
-    Invoke(String, String),
-}
+use crate::output::{step_line, Step};
 
 /// What a run needs.
 pub struct Options {
@@ -31,6 +23,8 @@ pub struct Options {
     pub globals: Vec<(String, serde_json::Value)>,
     pub time_zone: Option<String>,
     pub limits: Limits,
+    /// `--allow-net`: the hosts `fetch` may reach (none: no `fetch`).
+    pub allow_net: Vec<String>,
     pub program: PathBuf,
     pub guest_args: Vec<String>,
 }
@@ -60,6 +54,7 @@ impl Options {
             globals: Vec::new(),
             time_zone: None,
             limits: Limits::default(),
+            allow_net: Vec::new(),
             program,
             guest_args: args,
         }
@@ -114,20 +109,36 @@ fn build_package(dir: &Path) -> Result<PathBuf, String> {
             dir.display()
         ));
     }
+    // `go build -o` of a package that is not `main` writes the package's archive, not a
+    // program: say so, rather than that the archive is not wasm.
+    let mut magic = [0u8; 4];
+    let is_wasm = std::fs::File::open(&out)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && &magic == b"\0asm";
+    if !is_wasm {
+        let _ = std::fs::remove_file(&out);
+        return Err(not_a_program(dir, &abs));
+    }
     Ok(out)
 }
 
-/// A JSON value as a JS value for the guest.
-fn json_value(v: &serde_json::Value) -> JsValue {
-    match v {
-        serde_json::Value::Null => JsValue::Null,
-        serde_json::Value::Bool(b) => JsValue::Bool(*b),
-        serde_json::Value::Number(n) => JsValue::Number(n.as_f64().unwrap_or(f64::NAN)),
-        serde_json::Value::String(s) => JsValue::from(s.as_str()),
-        serde_json::Value::Array(items) => JsValue::Array(items.iter().map(json_value).collect()),
-        serde_json::Value::Object(map) => {
-            JsValue::object(map.iter().map(|(k, v)| (k.clone(), json_value(v))))
-        }
+/// The error for a package directory whose build is not a program: names its package.
+fn not_a_program(dir: &Path, abs: &Path) -> String {
+    let listed = std::process::Command::new("go")
+        .args(["list", "-f", "{{.Name}}", "."])
+        .current_dir(abs)
+        .env("GOOS", "js")
+        .env("GOARCH", "wasm")
+        .stderr(std::process::Stdio::null())
+        .output();
+    match listed {
+        Ok(o) if o.status.success() && !o.stdout.is_empty() => format!(
+            "{} is package {}, not a main package",
+            dir.display(),
+            String::from_utf8_lossy(&o.stdout).trim()
+        ),
+        _ => format!("{} is not a main package", dir.display()),
     }
 }
 
@@ -148,12 +159,13 @@ fn config(o: &Options) -> Config {
         config = config.env(k, v);
     }
     for (name, v) in &o.globals {
-        config = config.global(name.clone(), json_value(v));
+        config = config.global(name.clone(), JsValue::from(v.clone()));
     }
     if let Some(tz) = &o.time_zone {
         config = config.time_zone(tz.clone());
     }
     config = config.inherit_stdin();
+    config = config.allow_net(o.allow_net.iter().cloned());
     if let Some(t) = o.timeout {
         config = config.timeout(t);
     }
@@ -193,8 +205,10 @@ pub fn run(o: Options) -> Result<i32, String> {
         ..Settings::default()
     };
     let mut runtime = Runtime::with_settings(o.engine, settings).map_err(|e| e.to_string())?;
+    // Hidden from the guest even when this run does not use it: a guest must not prepare a
+    // cache (with a key of its own) for the next run that does.
+    let _ = wasmexec::hide_from_guests(&cache_root());
     if o.cache {
-        let _ = wasmexec::hide_from_guests(&cache_root());
         runtime = runtime.cache_dir(cache_root().join("modules"));
     }
     let module =
@@ -215,10 +229,10 @@ fn run_steps(guest: &mut wasmexec::Instance, steps: &[Step]) -> Result<i32, Stri
         wasmexec::Status::Idle => None,
     };
     if let Some(code) = exited {
-        eprintln!(
+        crate::error_line(&format!(
             "wasmexec: the guest exited (status {code}) before the host-side steps; if main \
              returned, block it (for example with select {{}}) to keep its functions callable"
-        );
+        ));
     }
     let mut missed = false;
     for step in steps {
@@ -247,7 +261,9 @@ fn run_steps(guest: &mut wasmexec::Instance, steps: &[Step]) -> Result<i32, Stri
 fn run_step(guest: &mut wasmexec::Instance, step: &Step) -> Result<JsValue, Error> {
     match step {
         Step::Call(name, text) => {
-            guest.call_await(name, &[JsValue::Bytes(text.clone().into_bytes())])
+            // Printed as JSON.stringify would show it.
+            let v = guest.call_await(name, &[JsValue::Bytes(text.clone().into_bytes())])?;
+            guest.to_data(&v)
         }
         Step::Invoke(op, payload) => guest.invoke(op, payload.as_bytes()).map(JsValue::Bytes),
     }

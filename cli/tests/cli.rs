@@ -306,3 +306,128 @@ fn go_test_exec_runs_a_package_with_testdata() {
     );
     assert!(text.starts_with("ok "), "{text}");
 }
+
+#[test]
+fn a_package_that_is_not_main_is_named() {
+    let dir = tmp("notmain");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/foo\n\ngo 1.21\n").unwrap();
+    std::fs::write(
+        dir.join("foo.go"),
+        "package foo\n\nfunc F() int { return 1 }\n",
+    )
+    .unwrap();
+    let cache = tmp("notmain-cache");
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmexec"))
+        .arg(&dir)
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .expect("run wasmexec");
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("notmain is package foo, not a main package"),
+        "{err}"
+    );
+    assert!(!err.contains("WebAssembly"), "{err}");
+}
+
+#[test]
+fn a_missing_tmpdir_with_a_mount_is_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wasmexec"))
+        .args(["--no-cache", "--mount"])
+        .arg(repo().join("go-guests"))
+        .arg(guest("hello"))
+        .env("TMPDIR", "/nonexistent/tmpdir")
+        .output()
+        .expect("run wasmexec");
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("/nonexistent/tmpdir") && err.contains("TMPDIR"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    // The error line cannot be written: the exit status stays the error's, not a panic's.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = Command::new(env!("CARGO_BIN_EXE_wasmexec"))
+        .args(["--no-cache", "/nonexistent/x.wasm"])
+        .stderr(writer)
+        .status()
+        .expect("run wasmexec");
+    assert_eq!(status.code(), Some(1));
+}
+
+/// Processes (other than zombies) whose environment holds `needle`: pid, name and whether
+/// it compiles package `runtime` (`compile ... -p runtime ...`: seconds of work).
+fn processes_with_env(needle: &str) -> Vec<(u32, String, bool)> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(env) = std::fs::read(e.path().join("environ")) else {
+            continue;
+        };
+        if env.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            let comm = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
+            let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            let compiles = cmdline.windows(12).any(|w| w == b"\0-p\0runtime\0");
+            found.push((pid, comm.trim().to_string(), compiles));
+        }
+    }
+    found
+}
+
+#[test]
+fn sigterm_during_a_package_build_stops_the_whole_build() {
+    // A Go build cache of its own makes the build slow enough (the runtime compiles from
+    // scratch) to be caught in the middle.
+    let gocache = tmp("sigterm-gocache");
+    let marker = format!("GOCACHE={}", gocache.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmexec"))
+        .arg(repo().join("go-guests/hello"))
+        .env("GOCACHE", &gocache)
+        .env("XDG_CACHE_HOME", tmp("sigterm-cache"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run wasmexec");
+    let start = std::time::Instant::now();
+    // Wait until the build compiles the runtime (a child of `go`, which goes on by itself
+    // when only `go` is stopped).
+    loop {
+        let procs = processes_with_env(&marker);
+        if procs.iter().any(|(_, name, p)| *p && name == "compile") {
+            break;
+        }
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the build never started: {procs:?}"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "wasmexec ended early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15));
+    // Stopped, a compiler ends at once; orphaned, it would finish its package first.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    let mut left = processes_with_env(&marker);
+    while !left.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        left = processes_with_env(&marker);
+    }
+    let _ = Command::new("go")
+        .args(["clean", "-cache"])
+        .env("GOCACHE", &gocache)
+        .status();
+    let _ = std::fs::remove_dir_all(&gocache);
+    assert!(
+        left.is_empty(),
+        "processes of the build outlived it: {left:?}"
+    );
+}

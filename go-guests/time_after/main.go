@@ -43,9 +43,10 @@ func main() {
 	fmt.Println("AfterFunc stopped before firing:", stopped.Stop())
 
 	// context.WithTimeout expires.
+	// The clock starts before the context's, so the wait is never shorter than 20ms.
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	select {
 	case <-ctx.Done():
 		fmt.Println("context done:", ctx.Err())

@@ -63,6 +63,8 @@ pub fn value_json(v: &JsValue) -> Json {
                 .collect(),
         ),
         JsValue::Function(_) => json!({"$function": true}),
+        // Objects that stay in the guest are expanded (by the transcript) before encoding.
+        JsValue::Handle(_) => json!({}),
         JsValue::Error(m) => json!({"$error": m}),
         JsValue::BigInt(digits) => json!({"$bigint": digits}),
         JsValue::Symbol(desc) => json!({"$symbol": desc.clone().unwrap_or_default()}),

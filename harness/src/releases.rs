@@ -1,6 +1,8 @@
 //! The Go releases guests are built with: the `go` on PATH by default, others through
 //! `GOTOOLCHAIN` (the Go module proxy serves every toolchain from 1.20 on), listed in
 //! `WASMEXEC_GO_VERSIONS` (`default` names the one on PATH), e.g. `1.21.13,default,1.27.3`.
+//! Go's std suites (see [`crate::std_suites`]) are built by the same releases unless
+//! `WASMEXEC_STD_GO_VERSIONS` lists others (CI runs fewer suites than fixtures).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,6 +27,15 @@ impl GoRelease {
     /// The releases `WASMEXEC_GO_VERSIONS` lists (default: the `go` on PATH alone).
     pub fn from_env() -> Vec<GoRelease> {
         GoRelease::listed_in("WASMEXEC_GO_VERSIONS")
+    }
+
+    /// The releases the std suites are built by: `WASMEXEC_STD_GO_VERSIONS` if set and not
+    /// empty, else the fixtures' ([`GoRelease::from_env`]).
+    pub fn std_from_env() -> Vec<GoRelease> {
+        match std::env::var("WASMEXEC_STD_GO_VERSIONS") {
+            Ok(v) if !v.trim().is_empty() => GoRelease::listed_in("WASMEXEC_STD_GO_VERSIONS"),
+            _ => GoRelease::from_env(),
+        }
     }
 
     /// The releases the environment variable `var` lists (default: the `go` on PATH alone).

@@ -52,6 +52,10 @@ pub struct Spec {
     /// The host's time zone (IANA name): Node runs with `TZ` set to it, our runtime with
     /// `Config::time_zone`. Default UTC, so no snapshot depends on where it was made.
     pub tz: Option<String>,
+    /// Hosts the guest may `fetch` from (`Config::allow_net`); by default it has no `fetch`.
+    /// Node always has one, so the reference needs nothing.
+    #[serde(default)]
+    pub allow_net: Vec<String>,
 }
 
 impl Spec {

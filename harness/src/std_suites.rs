@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 use anyhow::{bail, Result};
 use wasmexec::{Config, Runtime};
@@ -26,20 +27,38 @@ pub const PACKAGES: [&str; 9] = [
     "bufio",
 ];
 
-/// Tests that pass under Node and not here, with the reason (like wasmtime's wast
-/// known-failures list). A listed test that passes again fails the trial, so the list stays
-/// true. Parents of a listed subtest fail with it and are implied.
+/// Tests that pass under Node and not here, as `(releases, package, test, reason)` (like
+/// wasmtime's wast known-failures list): `releases` is `all` or a release prefix (`1.21`
+/// covers every 1.21.x; `default` the `go` on PATH). Only for a reference that is itself wrong
+/// for that release: differences of our own are fixed, not listed. A listed test that passes
+/// again fails the trial, so the list stays true. Parents of a listed subtest fail with it and
+/// are implied.
 ///
-/// Empty: the last entry (os `TestRootConsistencyRename/from/dot_slash`) was a bug, not a
-/// property of Node. A path ending in `/./` now names `.` as the kernel sees it, so renaming
-/// it fails with EBUSY as under Node.
-pub const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[];
+/// Empty. Former entries, all fixed in the runtime since:
+/// - os `TestRootConsistencyRename/from/dot_slash`: a path ending in `/./` now names `.` as
+///   the kernel sees it, so renaming it fails with EBUSY as under Node.
+/// - os `TestMkdirStickyUmask` (Go 1.21 to 1.23, whose test checks the mode against the mask
+///   it sets): `process.umask` now sets the mask the guest's files are created with.
+pub const KNOWN_DIFFERENCES: &[(&str, &str, &str, &str)] = &[];
 
-/// The tests a listed difference excuses: it and its parents.
-pub fn excused(pkg: &str) -> BTreeSet<String> {
+/// Does a `releases` pattern of [`KNOWN_DIFFERENCES`] cover `release` (a label such as
+/// `1.21.13`; `default` for the `go` on PATH)?
+pub fn release_matches(pattern: &str, release: &str, is_default: bool) -> bool {
+    pattern == "all"
+        || pattern == "default" && is_default
+        || release == pattern
+        || release
+            .strip_prefix(pattern)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The tests a listed difference excuses for `pkg` built by `release`: each listed test and
+/// its parents.
+pub fn excused(release: &GoRelease, pkg: &str) -> BTreeSet<String> {
+    let label = release.label();
     let mut out = BTreeSet::new();
-    for (p, test, _) in KNOWN_DIFFERENCES {
-        if *p == pkg {
+    for (releases, p, test, _) in KNOWN_DIFFERENCES {
+        if *p == pkg && release_matches(releases, &label, release.pinned.is_none()) {
             let mut name = String::new();
             for (i, part) in test.split('/').enumerate() {
                 if i > 0 {
@@ -53,6 +72,38 @@ pub fn excused(pkg: &str) -> BTreeSet<String> {
     out
 }
 
+/// The verdict of a suite run here against Node's: the same exit verdict and the same set of
+/// passing tests, except for the tests `excused` (see [`excused`]), which must fail here and
+/// pass under Node. The error explains the difference.
+pub fn compare(
+    reference: &SuiteResult,
+    ours: &SuiteResult,
+    excused: &BTreeSet<String>,
+) -> Result<(), String> {
+    if excused.is_empty() {
+        if ours.passed == reference.passed && ours.tests == reference.tests {
+            return Ok(());
+        }
+    } else {
+        if excused.iter().any(|t| ours.tests.contains(t)) {
+            return Err(
+                "a declared known difference passes now; remove it from std_suites::KNOWN_DIFFERENCES"
+                    .into(),
+            );
+        }
+        let missing: BTreeSet<String> = reference.tests.difference(&ours.tests).cloned().collect();
+        if &missing == excused && ours.tests.is_subset(&reference.tests) {
+            return Ok(());
+        }
+    }
+    let only_node: Vec<_> = reference.tests.difference(&ours.tests).collect();
+    let only_ours: Vec<_> = ours.tests.difference(&reference.tests).collect();
+    Err(format!(
+        "verdict {} (node {}); passing only under node: {only_node:?}; only here: {only_ours:?}",
+        ours.passed, reference.passed
+    ))
+}
+
 /// What one run of a suite showed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SuiteResult {
@@ -62,6 +113,8 @@ pub struct SuiteResult {
     pub tests: BTreeSet<String>,
     /// The full output, for the failure message.
     pub output: String,
+    /// Wall time of the run, in seconds (without building the test binary).
+    pub seconds: f64,
 }
 
 /// Results computed once per key (per package) for the whole test process.
@@ -106,7 +159,7 @@ pub fn test_binary(release: &GoRelease, pkg: &str) -> Result<PathBuf> {
     })
 }
 
-fn parse(passed: bool, output: String) -> SuiteResult {
+fn parse(passed: bool, output: String, seconds: f64) -> SuiteResult {
     let tests = output
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix("--- PASS: "))
@@ -116,6 +169,7 @@ fn parse(passed: bool, output: String) -> SuiteResult {
         passed,
         tests,
         output,
+        seconds,
     }
 }
 
@@ -126,12 +180,20 @@ pub fn run_node(release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
     static RUNS: Memo<SuiteResult> = OnceLock::new();
     let key = format!("{}/{pkg}", release.label());
     memo(&RUNS, &key, || {
+        if release.minor().map_err(|e| e.to_string())? < (1, 21) {
+            return Err(format!(
+                "Go {} test binaries import `go`, which no wasm_exec_node.js the default \
+                 toolchain ships provides: no Node reference for this release",
+                release.label()
+            ));
+        }
         let bin = test_binary(release, pkg).map_err(|e| e.to_string())?;
         let root = release.goroot().map_err(|e| e.to_string())?;
         let runner = release
             .wasm_support_dir()
             .map_err(|e| e.to_string())?
             .join("go_js_wasm_exec");
+        let start = Instant::now();
         let out = Command::new(runner)
             .arg(&bin)
             .args(["-test.short", "-test.v"])
@@ -140,16 +202,23 @@ pub fn run_node(release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
             .map_err(|e| format!("running node: {e}"))?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned()
             + &String::from_utf8_lossy(&out.stderr);
-        Ok(parse(out.status.success(), text))
+        Ok(parse(
+            out.status.success(),
+            text,
+            start.elapsed().as_secs_f64(),
+        ))
     })
 }
 
 #[derive(Clone, Default)]
-struct Capture(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl std::io::Write for Capture {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -161,6 +230,9 @@ impl std::io::Write for Capture {
 /// environment inherited (with TMPDIR), the package directory as working directory.
 pub fn run_engine(runtime: &Runtime, release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
     let bin = test_binary(release, pkg)?;
+    // Timed as `go test` would see it: compiling the module (cached after the first time)
+    // and running it.
+    let start = Instant::now();
     let wasm = std::fs::read(&bin)?;
     let module = runtime.compile(&wasm).map_err(|e| anyhow::anyhow!("{e}"))?;
     let out = Capture::default();
@@ -185,6 +257,199 @@ pub fn run_engine(runtime: &Runtime, release: &GoRelease, pkg: &str) -> Result<S
         Ok(code) => code,
         Err(e) => bail!("{pkg}: {e}"),
     };
-    let text = String::from_utf8_lossy(&out.0.borrow()).into_owned();
-    Ok(parse(code == 0, text))
+    let text =
+        String::from_utf8_lossy(&out.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    Ok(parse(code == 0, text, start.elapsed().as_secs_f64()))
+}
+
+/// One runner's run of one suite, for [`report`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    /// The Go release's label (`1.21.13`).
+    pub release: String,
+    /// The package.
+    pub pkg: String,
+    /// `node`, or the engine configuration.
+    pub runner: String,
+    /// The suite's own verdict; `None` if it could not run.
+    pub passed: Option<bool>,
+    /// Did the trial agree with Node (see [`compare`])? `None` for Node itself.
+    pub same: Option<bool>,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// A Markdown report of the suites run: one row per release and package, one column per
+/// runner (`pass 1.2s`, `FAIL 1.2s`, **≠ node** where the trial failed), then each runner's
+/// totals per release.
+pub fn report(rows: &[Measured], runners: &[String]) -> String {
+    use std::fmt::Write as _;
+    let mut releases: Vec<&str> = Vec::new();
+    for r in rows {
+        if !releases.contains(&r.release.as_str()) {
+            releases.push(&r.release);
+        }
+    }
+    let find = |rel: &str, pkg: &str, runner: &str| {
+        rows.iter()
+            .find(|m| m.release == rel && m.pkg == pkg && m.runner == runner)
+    };
+    let mut md = String::from("| Go | package |");
+    let mut rule = String::from("|---|---|");
+    for r in runners {
+        let _ = write!(md, " {r} |");
+        rule.push_str("---|");
+    }
+    let _ = writeln!(md, "\n{rule}");
+    for rel in &releases {
+        for pkg in PACKAGES {
+            if !runners.iter().any(|r| find(rel, pkg, r).is_some()) {
+                continue;
+            }
+            let _ = write!(md, "| {rel} | {pkg} |");
+            for r in runners {
+                let cell = match find(rel, pkg, r) {
+                    None => "-".to_string(),
+                    Some(m) => cell(m),
+                };
+                let _ = write!(md, " {cell} |");
+            }
+            md.push('\n');
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n| Go | runner | suites passing | same as node | total seconds |\n|---|---|---|---|---|"
+    );
+    for rel in &releases {
+        for r in runners {
+            let runs: Vec<&Measured> = rows
+                .iter()
+                .filter(|m| m.release == *rel && &m.runner == r)
+                .collect();
+            if runs.is_empty() {
+                continue;
+            }
+            let passing = runs.iter().filter(|m| m.passed == Some(true)).count();
+            let same = match r.as_str() {
+                "node" => "-".to_string(),
+                _ => format!(
+                    "{}/{}",
+                    runs.iter().filter(|m| m.same == Some(true)).count(),
+                    runs.len()
+                ),
+            };
+            let total: f64 = runs.iter().map(|m| m.seconds).sum();
+            let _ = writeln!(
+                md,
+                "| {rel} | {r} | {passing}/{} | {same} | {total:.0} |",
+                runs.len()
+            );
+        }
+    }
+    md
+}
+
+fn cell(m: &Measured) -> String {
+    let verdict = match m.passed {
+        Some(true) => "pass",
+        Some(false) => "FAIL",
+        None => "error",
+    };
+    let differs = if m.same == Some(false) {
+        " **≠ node**"
+    } else {
+        ""
+    };
+    format!("{verdict} {:.1}s{differs}", m.seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(passed: bool, tests: &[&str]) -> SuiteResult {
+        SuiteResult {
+            passed,
+            tests: tests.iter().map(|t| t.to_string()).collect(),
+            output: String::new(),
+            seconds: 0.0,
+        }
+    }
+
+    fn set(tests: &[&str]) -> BTreeSet<String> {
+        tests.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_passing_tests() {
+        let out = "=== RUN   TestA\n--- PASS: TestA (0.00s)\n    --- PASS: TestA/b (0.01s)\n--- FAIL: TestC (0.00s)\n--- SKIP: TestD (0.00s)\nFAIL\n";
+        let r = parse(false, out.into(), 1.0);
+        assert_eq!(r.tests, set(&["TestA", "TestA/b"]));
+    }
+
+    #[test]
+    fn compares_verdicts_and_tests() {
+        let node = result(true, &["TestA", "TestB"]);
+        assert_eq!(compare(&node, &node.clone(), &set(&[])), Ok(()));
+        assert!(compare(&node, &result(false, &["TestA", "TestB"]), &set(&[])).is_err());
+        assert!(compare(&node, &result(true, &["TestA"]), &set(&[])).is_err());
+        assert!(compare(
+            &node,
+            &result(true, &["TestA", "TestB", "TestC"]),
+            &set(&[])
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn excuses_only_what_is_listed() {
+        let node = result(true, &["TestA", "TestB", "TestB/x", "TestB/y"]);
+        let excused = set(&["TestB", "TestB/x"]);
+        let ours = result(false, &["TestA", "TestB/y"]);
+        assert_eq!(compare(&node, &ours, &excused), Ok(()));
+        // Something else missing too.
+        assert!(compare(&node, &result(false, &["TestB/y"]), &excused).is_err());
+        // The listed test passes again.
+        let fixed = result(true, &["TestA", "TestB", "TestB/x", "TestB/y"]);
+        let err = compare(&node, &fixed, &excused).unwrap_err();
+        assert!(err.contains("passes now"), "{err}");
+    }
+
+    #[test]
+    fn release_patterns() {
+        assert!(release_matches("all", "1.21.13", false));
+        assert!(release_matches("1.21", "1.21.13", false));
+        assert!(release_matches("1.21.13", "1.21.13", false));
+        assert!(!release_matches("1.2", "1.21.13", false));
+        assert!(!release_matches("1.21", "1.22.1", false));
+        assert!(release_matches("default", "1.26.8", true));
+        assert!(!release_matches("default", "1.26.8", false));
+    }
+
+    #[test]
+    fn reports_each_runner() {
+        let m = |runner: &str, passed, same| Measured {
+            release: "1.21.13".into(),
+            pkg: "os".into(),
+            runner: runner.into(),
+            passed,
+            same,
+            seconds: 2.0,
+        };
+        let rows = [
+            m("node", Some(true), None),
+            m("wasmtime", Some(false), Some(false)),
+        ];
+        let md = report(&rows, &["node".into(), "wasmtime".into(), "wasmi".into()]);
+        assert!(
+            md.contains("| 1.21.13 | os | pass 2.0s | FAIL 2.0s **≠ node** | - |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| 1.21.13 | wasmtime | 0/1 | 0/1 | 2 |"),
+            "{md}"
+        );
+        assert!(md.contains("| 1.21.13 | node | 1/1 | - | 2 |"), "{md}");
+    }
 }

@@ -2,11 +2,10 @@
 //! exchanges), produced by our runtime or by the Node reference, rendered to one comparable
 //! text.
 
-use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Context as _, Result};
 use serde_json::{json, Value as Json};
@@ -19,11 +18,14 @@ use crate::releases::GoRelease;
 use crate::spec::{arg_value, Spec};
 
 #[derive(Clone, Default)]
-struct Capture(Rc<RefCell<Vec<u8>>>);
+struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -33,7 +35,7 @@ impl std::io::Write for Capture {
 
 impl Capture {
     fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
     }
 }
 
@@ -126,7 +128,8 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
         .global("harness", harness_object())
         .record_wapc(true)
         .time_zone(spec.time_zone())
-        .timeout(std::time::Duration::from_secs(120));
+        .timeout(std::time::Duration::from_secs(120))
+        .allow_net(spec.allow_net.iter().cloned());
     for (k, v) in &spec.env {
         config = config.env(k, v);
     }
@@ -168,8 +171,8 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
     let mut steps = Vec::new();
     let mut trap = None;
     let mut record_trap = |e: &Error| -> bool {
-        if let Error::Aborted(a) = e {
-            trap = Some(a.to_string());
+        if e.is_abort() {
+            trap = Some(e.to_string());
             true
         } else {
             false
@@ -191,8 +194,16 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
                     let args: Vec<JsValue> =
                         step.args.iter().map(arg_value).collect::<Result<_>>()?;
                     match guest.call(call, &args) {
-                        Ok(v) => json!({"call": call, "result": value_json(&v)}),
+                        Ok(v) => {
+                            // The reference shows every object by its properties.
+                            let v = guest.to_data(&v)?;
+                            json!({"call": call, "result": value_json(&v)})
+                        }
                         Err(e) if record_trap(&e) => break,
+                        Err(Error::Thrown(v)) => {
+                            let e = Error::Thrown(guest.to_data(&v)?);
+                            json!({"call": call, "error": error_json(&e)})
+                        }
                         Err(e) => json!({"call": call, "error": error_json(&e)}),
                     }
                 } else {

@@ -8,7 +8,8 @@
 //! - `WASMEXEC_GO_VERSIONS`: Go releases to build the fixtures with (see
 //!   `wasmexec_harness::releases`); `WASMEXEC_STD_GO_VERSIONS`: the std suites' (default: the
 //!   same).
-//! - `WASMEXEC_STD=1`: run the std suites (listed as ignored otherwise).
+//! - `WASMEXEC_STD=1`: run the std suites (listed as ignored otherwise); their verdicts and
+//!   times, with Node's, go to `target/conformance/std-suites.md`.
 //! - `WASMEXEC_BLESS=1`: instead, run `reference::<fixture>` trials that regenerate the
 //!   snapshots from Node (use with `INSTA_UPDATE=always`; `scripts/bless` does).
 //! - `WASMEXEC_REFERENCE=node`: compare live against Node instead of the stored snapshot.
@@ -191,51 +192,65 @@ fn bless_trial(fixture: &Fixture) -> Result<(), Failed> {
     snapshot(&fixture.name, &fixture.spec, &transcript::render(&t))
 }
 
-/// A std suite on one engine: same verdict and same passing tests as under Node.
-fn std_trial(kind: EngineConfig, release: GoRelease, pkg: &'static str) -> Result<(), Failed> {
-    let reference = wasmexec_harness::std_suites::run_node(&release, pkg)
-        .map_err(|e| Failed::from(format!("{e:#}")))?;
+/// The runs of std suites this process made, for `target/conformance/std-suites.md`.
+type StdRuns = Arc<Mutex<Vec<wasmexec_harness::std_suites::Measured>>>;
+
+/// A std suite on one engine: same verdict and same passing tests as under Node running the
+/// same test binary.
+fn std_trial(
+    kind: EngineConfig,
+    release: GoRelease,
+    pkg: &'static str,
+    runs: StdRuns,
+) -> Result<(), Failed> {
+    use wasmexec_harness::std_suites::{self as suites, Measured};
+    let label = release.label();
+    let record = |runner: &str, r: Option<&suites::SuiteResult>, same: Option<bool>| {
+        let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner());
+        if runner == "node"
+            && runs
+                .iter()
+                .any(|m| m.runner == "node" && m.release == label && m.pkg == pkg)
+        {
+            return;
+        }
+        runs.push(Measured {
+            release: label.clone(),
+            pkg: pkg.into(),
+            runner: runner.into(),
+            passed: r.map(|r| r.passed),
+            same,
+            seconds: r.map_or(0.0, |r| r.seconds),
+        });
+    };
+    let reference = suites::run_node(&release, pkg);
+    record("node", reference.as_ref().ok(), None);
+    let reference = reference.map_err(|e| Failed::from(format!("{e:#}")))?;
     let r = release.clone();
     let ours = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || {
-            wasmexec_harness::std_suites::run_engine(kind.runtime(), &r, pkg)
-                .map_err(|e| format!("{e:#}"))
-        })
+        .spawn(move || suites::run_engine(kind.runtime(), &r, pkg).map_err(|e| format!("{e:#}")))
         .expect("spawn guest thread")
         .join()
-        .map_err(|_| Failed::from("the host panicked running the suite"))??;
-    let excused = wasmexec_harness::std_suites::excused(pkg);
-    if ours.passed == reference.passed && ours.tests == reference.tests && excused.is_empty() {
-        return Ok(());
-    }
-    let missing: std::collections::BTreeSet<String> =
-        reference.tests.difference(&ours.tests).cloned().collect();
-    if !excused.is_empty() && missing == excused && ours.tests.is_subset(&reference.tests) {
-        return Ok(());
-    }
-    if !excused.is_empty() && excused.is_subset(&ours.tests) {
-        return Err(format!("{pkg}: a declared known difference passes now; remove it from std_suites::KNOWN_DIFFERENCES").into());
-    }
-    let only_node: Vec<_> = reference.tests.difference(&ours.tests).collect();
-    let only_ours: Vec<_> = ours.tests.difference(&reference.tests).collect();
-    let tail: String = ours
-        .output
-        .lines()
-        .rev()
-        .take(40)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join("\n");
-    Err(format!(
-        "{pkg} (Go {}) on {kind}: verdict {} (node {}); passing only under node: {only_node:?}; only here: {only_ours:?}\n--- last lines\n{tail}",
-        release.label(),
-        ours.passed,
-        reference.passed
-    )
-    .into())
+        .map_err(|_| "the host panicked running the suite".to_string())
+        .and_then(|r| r);
+    let ours = match ours {
+        Ok(ours) => ours,
+        Err(e) => {
+            record(kind.name(), None, Some(false));
+            return Err(e.into());
+        }
+    };
+    let verdict = suites::compare(&reference, &ours, &suites::excused(&release, pkg));
+    record(kind.name(), Some(&ours), Some(verdict.is_ok()));
+    verdict.map_err(|why| {
+        let tail: Vec<&str> = ours.output.lines().rev().take(40).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        Failed::from(format!(
+            "{pkg} (Go {label}) on {kind}: {why}\n--- last lines\n{}",
+            tail.join("\n")
+        ))
+    })
 }
 
 /// The report's columns: each engine configuration, per release when there are several.
@@ -324,6 +339,20 @@ fn write_report(
     let _ = std::fs::write(dir.join("report.md"), md);
 }
 
+/// The std suites' figures, if any ran: `target/conformance/std-suites.md`.
+fn write_std_report(runs: &StdRuns, engines: &[EngineConfig]) {
+    let runs = runs.lock().unwrap_or_else(|e| e.into_inner());
+    if runs.is_empty() {
+        return;
+    }
+    let mut runners = vec!["node".to_string()];
+    runners.extend(engines.iter().map(|e| e.name().to_string()));
+    let md = wasmexec_harness::std_suites::report(&runs, &runners);
+    let dir = target_dir().join("conformance");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("std-suites.md"), md);
+}
+
 fn main() {
     let args = Arguments::from_args();
     let fixtures = Arc::new(fixtures());
@@ -362,19 +391,17 @@ fn main() {
     // Go's std suites: slow, so only with WASMEXEC_STD=1 (CI sets it); listed as ignored
     // otherwise so `--ignored` runs them too.
     let std_on = std::env::var("WASMEXEC_STD").is_ok_and(|v| v == "1");
-    let std_releases = match std::env::var("WASMEXEC_STD_GO_VERSIONS") {
-        Ok(v) if !v.is_empty() => GoRelease::listed_in("WASMEXEC_STD_GO_VERSIONS"),
-        _ => releases.clone(),
-    };
+    let std_releases = GoRelease::std_from_env();
+    let std_runs: StdRuns = Arc::default();
     if !bless {
         for pkg in wasmexec_harness::std_suites::PACKAGES {
             for &kind in &engines {
                 for release in &std_releases {
                     let col = column(kind, release, std_releases.len());
-                    let release = release.clone();
+                    let (release, runs) = (release.clone(), std_runs.clone());
                     trials.push(
                         Trial::test(format!("std::{col}::{pkg}"), move || {
-                            std_trial(kind, release.clone(), pkg)
+                            std_trial(kind, release.clone(), pkg, runs.clone())
                         })
                         .with_ignored_flag(!std_on),
                     );
@@ -383,6 +410,7 @@ fn main() {
         }
     }
     let conclusion = libtest_mimic::run(&args, trials);
+    write_std_report(&std_runs, &engines);
     if !bless {
         write_report(
             &outcomes.lock().unwrap_or_else(|e| e.into_inner()),

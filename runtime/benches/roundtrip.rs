@@ -10,36 +10,22 @@
 //!
 //! Ratios are Node's time divided by ours: above 1 means wasmexec is faster.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use wasmexec::{Config, EngineKind, JsValue, Runtime, Status};
+use wasmexec::{Config, EngineKind, JsValue, Runtime, Settings, Status, Tier};
 
 const ITERATIONS: usize = 20_000;
 
-fn build_guest() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = root.join("target/bench/bench.wasm");
-    let status = Command::new("go")
-        .args(["build", "-trimpath", "-buildvcs=false", "-o"])
-        .arg(&out)
-        .arg("./bench")
-        .current_dir(root.join("go-guests"))
-        .env("GOOS", "js")
-        .env("GOARCH", "wasm")
-        .status()
-        .expect("go on PATH");
-    assert!(status.success(), "go build of the bench guest failed");
-    out
-}
-
-fn capture() -> (Config, std::rc::Rc<std::cell::RefCell<Vec<u8>>>) {
-    let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    struct W(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+fn capture() -> (Config, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    struct W(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
     impl std::io::Write for W {
         fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.borrow_mut().extend_from_slice(b);
+            self.0.lock().unwrap().extend_from_slice(b);
             Ok(b.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
@@ -67,12 +53,20 @@ fn run_mode(runtime: &Runtime, module: &wasmexec::Module, args: &[&str]) -> Stri
         )
         .unwrap();
     assert!(matches!(g.run_to_exit(), Ok(0)));
-    let text = String::from_utf8_lossy(&out.borrow()).into_owned();
+    let text = String::from_utf8_lossy(&out.lock().unwrap()).into_owned();
     text
 }
 
 fn measure(kind: EngineKind, wasm: &[u8]) -> Vec<(&'static str, f64)> {
-    let runtime = Runtime::new(kind).unwrap();
+    let runtime = Runtime::with_settings(
+        kind,
+        // What later runs get: optimized code (a first run starts on baseline code).
+        Settings {
+            tier: Tier::Optimized,
+            ..Settings::default()
+        },
+    )
+    .unwrap();
     let module = runtime.compile(wasm).unwrap();
     let js = run_mode(&runtime, &module, &["js", &(ITERATIONS * 5).to_string()]);
     let cpu = run_mode(&runtime, &module, &["cpu"]);
@@ -135,7 +129,7 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let path = build_guest();
+    let path = common::build_guest();
     let wasm = std::fs::read(&path).unwrap();
     let reference = node(&path);
     let metrics = [

@@ -16,7 +16,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest as _, Sha256};
 
 const MAGIC: &[u8; 8] = b"WXCACHE2";
-const KEY_FILE: &str = "key";
+pub(crate) const KEY_FILE: &str = "key";
 const KEY_LEN: usize = 32;
 
 /// The default bound on a cache directory's size.
@@ -126,7 +126,7 @@ impl DiskCache {
         })
     }
 
-    fn path(&self, id: &EntryId) -> PathBuf {
+    pub(crate) fn path(&self, id: &EntryId) -> PathBuf {
         self.dir.join(id.file_name())
     }
 
@@ -151,7 +151,8 @@ impl DiskCache {
         Some(payload)
     }
 
-    fn verify<'a>(&self, id: &EntryId, bytes: &'a [u8]) -> Option<&'a [u8]> {
+    /// The payload of `bytes` if they are an authentic entry for `id`.
+    pub(crate) fn verify<'a>(&self, id: &EntryId, bytes: &'a [u8]) -> Option<&'a [u8]> {
         let rest = bytes.strip_prefix(MAGIC.as_slice())?;
         let (len, rest) = rest.split_first_chunk::<4>()?;
         let header_len = u32::from_le_bytes(*len) as usize;

@@ -101,8 +101,9 @@ impl Host {
         let _charged_to = heap.enter();
         let mut realm = crate::js::new_realm();
         realm.insert_slot(stdio);
+        let umask = process.umask as u32;
         crate::node::install(&mut realm, process);
-        crate::fs::install(&mut realm);
+        crate::fs::install(&mut realm, umask);
         crate::wapc::install(&mut realm);
         let go = go_object();
         Host {
@@ -197,6 +198,21 @@ impl Host {
         }
         self.calls = 0;
         self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Installs `fetch` for these hosts ([`crate::Config::allow_net`]); with none, or
+    /// without the `net` feature, the guest has no `fetch`.
+    pub fn allow_net(&mut self, hosts: &[String]) {
+        #[cfg(feature = "net")]
+        {
+            let allow = crate::net::AllowList::new(hosts);
+            if !allow.is_empty() {
+                let _charged_to = self.heap.enter();
+                crate::net::install(&mut self.realm, allow);
+            }
+        }
+        #[cfg(not(feature = "net"))]
+        let _ = hosts;
     }
 
     /// Sets a global property.

@@ -6,7 +6,7 @@ use std::os::fd::AsFd as _;
 use std::time::{Duration, Instant};
 
 use crate::abi::Memory;
-use crate::convert::{from_value, to_value, JsValue};
+use crate::convert::{to_value, JsValue};
 use crate::engine::Backend;
 use crate::error::{Abort, Error};
 use crate::guest::with_memory;
@@ -16,7 +16,9 @@ use crate::js::timers::Task;
 use crate::js::{ops, Obj, Throw, Value};
 use crate::node::ProcessInfo;
 use crate::stdio::Stdio;
-use crate::wapc::{Exchange, HostCallHandler};
+
+mod calls;
+use crate::wapc::HostCallHandler;
 
 /// Where wasm_exec.js starts writing argv and the environment.
 const ARGV_START: u64 = 4096;
@@ -27,10 +29,10 @@ const ARGV_LIMIT: u64 = 4096 + 8192;
 pub struct Config {
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<(String, String)>,
-    pub(crate) stdin: Box<dyn Read>,
+    pub(crate) stdin: Box<dyn Read + Send>,
     pub(crate) stdin_fd: Option<std::os::fd::OwnedFd>,
-    pub(crate) stdout: Box<dyn Write>,
-    pub(crate) stderr: Box<dyn Write>,
+    pub(crate) stdout: Box<dyn Write + Send>,
+    pub(crate) stderr: Box<dyn Write + Send>,
     pub(crate) globals: Vec<(String, JsValue)>,
     pub(crate) host_call: Option<HostCallHandler>,
     pub(crate) record_wapc: bool,
@@ -42,6 +44,7 @@ pub struct Config {
     pub(crate) max_memory: Option<u64>,
     pub(crate) max_js_heap: u64,
     pub(crate) max_nesting: u32,
+    pub(crate) allow_net: Vec<String>,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             max_memory: None,
             max_js_heap: crate::js::heap::DEFAULT_LIMIT,
             max_nesting: crate::host::DEFAULT_MAX_DEPTH,
+            allow_net: Vec::new(),
         }
     }
 }
@@ -90,7 +94,7 @@ impl Config {
     }
 
     /// Standard input.
-    pub fn stdin(mut self, r: impl Read + 'static) -> Config {
+    pub fn stdin(mut self, r: impl Read + Send + 'static) -> Config {
         self.stdin = Box::new(r);
         self.stdin_fd = None;
         self
@@ -112,13 +116,13 @@ impl Config {
     }
 
     /// Standard output.
-    pub fn stdout(mut self, w: impl Write + 'static) -> Config {
+    pub fn stdout(mut self, w: impl Write + Send + 'static) -> Config {
         self.stdout = Box::new(w);
         self
     }
 
     /// Standard error.
-    pub fn stderr(mut self, w: impl Write + 'static) -> Config {
+    pub fn stderr(mut self, w: impl Write + Send + 'static) -> Config {
         self.stderr = Box::new(w);
         self
     }
@@ -133,7 +137,7 @@ impl Config {
     /// Answers the guest's waPC host calls.
     pub fn host_call(
         mut self,
-        f: impl FnMut(&str, &str, &str, &[u8]) -> Result<Vec<u8>, String> + 'static,
+        f: impl FnMut(&str, &str, &str, &[u8]) -> Result<Vec<u8>, String> + Send + 'static,
     ) -> Config {
         self.host_call = Some(Box::new(f));
         self
@@ -205,6 +209,17 @@ impl Config {
         self.timeout = Some(d);
         self
     }
+
+    /// Gives the guest `fetch` (which Go's `net/http` client uses), for these hosts only:
+    /// `"example.com"` (any port), `"127.0.0.1:8080"`, `"[::1]:8080"`, or `"*"` for any.
+    /// Redirects are followed only to allowed hosts; a request to another host rejects with
+    /// a `TypeError` naming it. By default, and without the `net` feature, the guest has no
+    /// `fetch` at all. Requests run on threads of their own; the [`Config::timeout`] still
+    /// stops the guest while they are in flight.
+    pub fn allow_net<S: Into<String>>(mut self, hosts: impl IntoIterator<Item = S>) -> Config {
+        self.allow_net.extend(hosts.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// Where a guest stands after the host let it run.
@@ -218,7 +233,8 @@ pub enum Status {
 
 type StartArgs = (Vec<String>, Vec<(String, String)>);
 
-/// One guest instance.
+/// One guest instance. It is `Send`: it may move to another thread between calls (a worker
+/// thread, tokio's `spawn_blocking`, a pool), but it is used by one thread at a time.
 pub struct Instance {
     backend: Box<dyn Backend>,
     /// argv and environment, until `run` lays them out.
@@ -226,8 +242,37 @@ pub struct Instance {
     dead: Option<Abort>,
 }
 
+// SAFETY: the instance's state that is not `Send` is the guest's JS world and the host state
+// around it (`Rc`, `RefCell` and `Cell` values inside the engine's store). Moving the instance
+// to another thread is sound because that state is reachable only through the instance, which
+// owns it exclusively, and is only touched through `&mut self`:
+// - no public type hands out a value of the world: `JsValue`, `JsObject`, `JsString` and
+//   `JsFunction` hold only `Arc`-based data and slot numbers (checked to be `Send + Sync` by
+//   the assertions below), and `Context`, which does reach the world, only lends it to a host
+//   function for the duration of a call and is itself neither `Send` nor `Sync`;
+// - everything the embedder puts in is `Send`: host functions (`Send + Sync`), the waPC
+//   handler, stdin, stdout and stderr (bounds on `Config`'s methods);
+// - thread-locals that refer to world values (the JS heap being charged, values whose drop
+//   was put off) are set for the length of one call into the instance and restored or
+//   drained before it returns, so none outlives a call on the thread that made it;
+// - the engines run host functions synchronously on the calling thread, and the threads the
+//   backends start (deadline watchdogs, the epoch ticker) hold only atomics and engine
+//   handles, never world values.
+unsafe impl Send for Instance {}
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    const fn send<T: Send>() {}
+    send_sync::<JsValue>();
+    send_sync::<crate::JsObject>();
+    send_sync::<crate::Runtime>();
+    send_sync::<crate::Module>();
+    send_sync::<Error>();
+    send::<Config>();
+};
+
 impl Instance {
-    pub(crate) fn new(mut backend: Box<dyn Backend>, config: Config) -> Instance {
+    pub(crate) fn new(mut backend: Box<dyn Backend>, config: Config) -> Result<Instance, Error> {
         let Config {
             args,
             env,
@@ -239,15 +284,16 @@ impl Instance {
         let host = backend.guest().host();
         let _heap = host.heap.enter();
         for (name, v) in globals {
-            host.set_global(&name, to_value(&v));
+            let v = to_value(&v, &mut host.realm)?;
+            host.set_global(&name, v);
         }
         host.wapc().handler = host_call;
         host.wapc().log = record_wapc.then(Vec::new);
-        Instance {
+        Ok(Instance {
             backend,
             pending_start: Some((args, env)),
             dead: None,
-        }
+        })
     }
 
     pub(crate) fn new_host(config: &mut Config) -> Result<Host, Error> {
@@ -261,18 +307,20 @@ impl Instance {
         host.memory_cap = crate::limits::MemoryCap::new(config.max_memory);
         host.heap.set_limit(config.max_js_heap);
         host.max_depth = config.max_nesting;
+        host.allow_net(&config.allow_net);
         if let Some(name) = &config.time_zone {
             host.realm.tz = crate::js::tz::TimeZone::named(name)
-                .ok_or_else(|| Error::Io(format!("unknown time zone {name:?}")))?;
+                .ok_or_else(|| Error::io(format!("unknown time zone {name:?}"), None))?;
         }
         let mut mounts = Vec::new();
         for (h, g, ro) in &config.mounts {
             let m = crate::fs::Mount::new(h, g, *ro)
-                .map_err(|e| Error::Io(format!("mounting {}: {e}", h.display())))?;
+                .map_err(|e| Error::io(format!("mounting {}", h.display()), Some(e)))?;
             mounts.push(m);
         }
         let fs = host.fs();
-        fs.mount_all(mounts).map_err(|e| Error::Io(e.to_string()))?;
+        fs.mount_all(mounts)
+            .map_err(|e| Error::io("making the guest's root directory", Some(e)))?;
         fs.cwd = match &config.cwd {
             Some(dir) => crate::fs::sandbox::normalize(dir).1,
             None => identity_cwd(&fs.mounts).unwrap_or_else(|| "/".into()),
@@ -507,191 +555,6 @@ impl Instance {
         host.exited = Some(1);
         Ok(())
     }
-
-    /// Calls the global function `name` (or `"object.method"`) that the guest published with
-    /// `js.FuncOf`, then lets the guest run until idle. The result is converted back to Rust
-    /// data.
-    pub fn call(&mut self, name: &str, args: &[JsValue]) -> Result<JsValue, Error> {
-        let _heap = self.enter_heap();
-        self.check_alive()?;
-        let (this, func) = {
-            let global = Value::Object(self.host().realm.global.clone());
-            resolve_path(self.backend.guest(), &global, name)?
-        };
-        if !func.as_object().is_some_and(Obj::is_function) {
-            return Err(Error::NotAFunction(name.into()));
-        }
-        let args: Vec<Value> = args.iter().map(to_value).collect();
-        let outcome = self.guarded_call(&func, &this, &args);
-        self.finish_call(outcome)
-    }
-
-    /// Calls like [`Instance::call`]; when the result is a Promise (an async Go function's,
-    /// say), runs the event loop until it settles: its value, or [`Error::Rejected`] with its
-    /// reason (or [`Error::NoAnswer`] if the guest goes idle with the promise pending).
-    pub fn call_await(&mut self, name: &str, args: &[JsValue]) -> Result<JsValue, Error> {
-        let _heap = self.enter_heap();
-        self.check_alive()?;
-        let (this, func) = {
-            let global = Value::Object(self.host().realm.global.clone());
-            resolve_path(self.backend.guest(), &global, name)?
-        };
-        if !func.as_object().is_some_and(Obj::is_function) {
-            return Err(Error::NotAFunction(name.into()));
-        }
-        let args: Vec<Value> = args.iter().map(to_value).collect();
-        let outcome = self.guarded_call(&func, &this, &args);
-        let promise = match &outcome {
-            Ok(v) if promise::state_of(v).is_some() => v.as_object().cloned(),
-            _ => None,
-        };
-        let Some(p) = promise else {
-            return self.finish_call(outcome);
-        };
-        // Awaiting is handling: a rejection is the caller's, not an unhandled one.
-        let ignore = crate::js::native::native(|_, _, _| Ok(Value::Undefined));
-        promise::perform_then(self.backend.guest(), &p, ignore.clone(), ignore, None);
-        let pending = |p: &Obj| {
-            matches!(
-                promise::state_of(&Value::Object(p.clone())),
-                Some(promise::State::Pending)
-            )
-        };
-        let status = self.run_while(|_| pending(&p))?;
-        match promise::state_of(&Value::Object(p.clone())) {
-            Some(promise::State::Fulfilled(v)) => Ok(from_value(&v)),
-            Some(promise::State::Rejected(r)) => Err(Error::Rejected(from_value(&r))),
-            _ => match status {
-                Status::Exited(code) => Err(Error::Exited(code)),
-                Status::Idle => Err(Error::NoAnswer(format!("{name} (its promise)"))),
-            },
-        }
-    }
-
-    /// Calls a function value the guest handed out (for example one of the functions of an
-    /// object a call returned), then lets the guest run until idle.
-    pub fn call_function(&mut self, f: &JsValue, args: &[JsValue]) -> Result<JsValue, Error> {
-        let _heap = self.enter_heap();
-        self.check_alive()?;
-        let func = to_value(f);
-        if !func.as_object().is_some_and(Obj::is_function) {
-            return Err(Error::NotAFunction("<value>".into()));
-        }
-        let args: Vec<Value> = args.iter().map(to_value).collect();
-        let outcome = self.guarded_call(&func, &Value::Undefined, &args);
-        self.finish_call(outcome)
-    }
-
-    /// Calls `func`, which may be host code (an embedder's closure) rather than the guest's:
-    /// a panic there stops this guest with a trap, as it would inside an import, instead of
-    /// unwinding through the instance's state.
-    fn guarded_call(&mut self, func: &Value, this: &Value, args: &[Value]) -> Result<Value, Throw> {
-        let guest = self.backend.guest();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ops::call(guest as &mut dyn crate::js::Agent, func, this, args)
-        }))
-        .unwrap_or_else(|payload| {
-            Err(Throw::Abort(crate::imports::panic_trap(
-                "in a host function",
-                payload,
-            )))
-        })
-    }
-
-    fn finish_call(&mut self, outcome: Result<Value, Throw>) -> Result<JsValue, Error> {
-        let result = match outcome {
-            Ok(v) => Ok(from_value(&v)),
-            Err(Throw::Value(e)) => Err(e),
-            Err(Throw::Abort(a)) => {
-                self.settle::<()>(Err(a))?;
-                return Err(Error::Exited(self.host().exited.unwrap_or(0)));
-            }
-        };
-        if let Some(code) = self.host().exited {
-            return Err(Error::Exited(code));
-        }
-        self.run_until_idle()?;
-        result.map_err(|e| Error::Thrown(from_value(&e)))
-    }
-
-    /// waPC: invokes `operation` with `payload` and runs the guest until it answers.
-    pub fn invoke(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, Error> {
-        let _heap = self.enter_heap();
-        self.check_alive()?;
-        let host = self.host();
-        host.wapc().answer = None;
-        host.wapc().record(Exchange::Invoke {
-            operation: operation.into(),
-            payload: payload.to_vec(),
-        });
-        let global = Value::Object(host.realm.global.clone());
-        let guest = self.backend.guest();
-        let guest_call = ops::get(guest, &global, b"__guest_call").unwrap_or_default();
-        if !guest_call.as_object().is_some_and(Obj::is_function) {
-            return Err(Error::NotFound("__guest_call".into()));
-        }
-        let args = [
-            Value::from(operation),
-            Value::Object(Obj::bytes(payload.to_vec())),
-        ];
-        let outcome = self.guarded_call(&guest_call, &Value::Undefined, &args);
-        // As the reference decides, once __guest_call is back: a trap, then an answer given
-        // during the call, then the guest's exit, then a thrown error, then a refusal.
-        let (accepted, thrown) = match outcome {
-            Ok(v) => (v.truthy(), None),
-            Err(Throw::Value(e)) => (true, Some(e)),
-            Err(Throw::Abort(a)) => {
-                self.settle::<()>(Err(a))?;
-                (true, None)
-            }
-        };
-        match self.host().wapc().answer.take() {
-            // The seed's guest package refuses an unknown operation with a message.
-            Some(Err(msg)) if !accepted => {
-                return Err(Error::UnknownOperation {
-                    operation: operation.into(),
-                    message: Some(msg),
-                })
-            }
-            Some(answer) => return answer.map_err(Error::GuestError),
-            None => {}
-        }
-        if let Some(code) = self.host().exited {
-            return Err(Error::Exited(code));
-        }
-        if let Some(e) = thrown {
-            return Err(Error::Thrown(from_value(&e)));
-        }
-        if !accepted {
-            return Err(Error::UnknownOperation {
-                operation: operation.into(),
-                message: None,
-            });
-        }
-        let status = self.run_while(|h| h.wapc().answer.is_none())?;
-        match self.host().wapc().answer.take() {
-            Some(answer) => answer.map_err(Error::GuestError),
-            None => match status {
-                Status::Exited(code) => Err(Error::Exited(code)),
-                Status::Idle => Err(Error::NoAnswer(operation.into())),
-            },
-        }
-    }
-
-    /// The waPC exchanges recorded since the last call (with [`Config::record_wapc`]).
-    pub fn take_wapc_log(&mut self) -> Vec<Exchange> {
-        self.host()
-            .wapc()
-            .log
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
-    }
-
-    /// Number of JS values the guest currently holds references to.
-    pub fn live_references(&mut self) -> usize {
-        self.host().table.live()
-    }
 }
 
 /// The host's working directory, if an identity mount (seen at its own host path) holds it.
@@ -702,30 +565,6 @@ fn identity_cwd(mounts: &[crate::fs::Mount]) -> Option<String> {
         .filter(|m| std::path::Path::new(&m.guest) == m.host && cwd.starts_with(&m.host))
         .map(|_| cwd.to_string_lossy().into_owned())
         .next()
-}
-
-fn resolve_path(
-    agent: &mut dyn crate::js::Agent,
-    global: &Value,
-    name: &str,
-) -> Result<(Value, Value), Error> {
-    let mut this = global.clone();
-    let mut cur = global.clone();
-    for part in name.split('.') {
-        if cur.as_object().is_none() {
-            return Err(Error::NotFound(name.into()));
-        }
-        this = cur.clone();
-        cur = ops::get(agent, &cur, part.as_bytes()).map_err(|_| Error::NotFound(name.into()))?;
-    }
-    if let Value::Undefined = cur {
-        return Err(Error::NotFound(name.into()));
-    }
-    // A plain global function is called with `this` undefined, as `fn()` is in JS.
-    if !name.contains('.') {
-        this = Value::Undefined;
-    }
-    Ok((this, cur))
 }
 
 fn sleep_until(at: Instant) {

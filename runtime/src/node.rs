@@ -16,7 +16,7 @@ pub struct ProcessInfo {
     pub uid: f64,
     /// `getgid`/`getegid`.
     pub gid: f64,
-    /// `umask()`.
+    /// The `umask()` the guest starts with (the file-system state keeps the current one).
     pub umask: f64,
 }
 
@@ -32,7 +32,7 @@ impl ProcessInfo {
             ppid: std::os::unix::process::parent_id() as f64,
             uid,
             gid,
-            umask: 0o022 as f64,
+            umask: crate::fs::umask::host_umask() as f64,
         }
     }
 }
@@ -73,12 +73,13 @@ fn process(info: &ProcessInfo) -> Obj {
     p.set(
         "umask",
         native(|a, _, args| {
-            let info = self::info(a);
-            let old = info.umask;
+            // The mask the guest's file operations apply (see `crate::fs::umask`).
+            let fs = crate::fs::state(a);
+            let old = fs.umask;
             if let Value::Number(n) = arg(args, 0) {
-                info.umask = (n as u32 & 0o777) as f64;
+                fs.umask = n as u32 & 0o777;
             }
-            Ok(Value::Number(old))
+            Ok(Value::Number(old as f64))
         }),
     );
     p.set(

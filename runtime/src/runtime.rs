@@ -172,7 +172,7 @@ impl Runtime {
             self.shared
                 .engine
                 .instantiate(&module.compiled, host, config.timeout.is_some())?;
-        Ok(Instance::new(backend, config))
+        Instance::new(backend, config)
     }
 }
 

@@ -11,10 +11,13 @@ pub struct ModuleShape {
     pub imports: Vec<(String, String)>,
     /// Export names.
     pub exports: Vec<String>,
+    /// The start function's index, if the module has one (Go's linker never emits one).
+    pub start: Option<u32>,
 }
 
 const IMPORT_SECTION: u8 = 2;
 const EXPORT_SECTION: u8 = 7;
+const START_SECTION: u8 = 8;
 
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -98,6 +101,7 @@ pub fn read(wasm: &[u8]) -> Result<ModuleShape, Error> {
         match id {
             IMPORT_SECTION => imports(&mut s, &mut shape)?,
             EXPORT_SECTION => exports(&mut s, &mut shape)?,
+            START_SECTION => shape.start = Some(s.leb_u32()?),
             _ => {}
         }
     }
@@ -150,6 +154,13 @@ pub fn check(shape: &ModuleShape) -> Result<(), Error> {
             )));
         }
     }
+    // A start function would run guest code while the module is instantiated, before the
+    // host has set anything up (and outside what `run` and its timeout cover).
+    if shape.start.is_some() {
+        return Err(Error::NotGoProgram(
+            "it has a start function, which Go's linker never emits".into(),
+        ));
+    }
     if !shape.imports.iter().any(|(m, _)| m == "gojs" || m == "go") {
         return Err(Error::NotGoProgram(
             "it imports nothing from the gojs module".into(),
@@ -198,6 +209,19 @@ mod tests {
         assert_eq!(shape.imports, vec![("gojs".into(), "debug".into())]);
         assert_eq!(shape.exports, vec!["run".to_string(), "mem".to_string()]);
         assert!(matches!(check(&shape), Err(Error::NotGoProgram(_))));
+    }
+
+    #[test]
+    fn a_start_function_is_refused() {
+        let mut m = sample();
+        m.extend_from_slice(&[8, 1, 0]);
+        let mut shape = read(&m).unwrap();
+        assert_eq!(shape.start, Some(0));
+        shape.exports = ["run", "resume", "getsp", "mem"].map(String::from).to_vec();
+        let err = check(&shape).unwrap_err().to_string();
+        assert!(err.contains("start function"), "{err}");
+        shape.start = None;
+        assert!(check(&shape).is_ok());
     }
 
     #[test]

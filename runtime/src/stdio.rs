@@ -6,19 +6,19 @@ use std::io::{Read, Write};
 /// Where the guest's standard streams go.
 pub struct Stdio {
     /// Standard input.
-    pub stdin: Box<dyn Read>,
+    pub stdin: Box<dyn Read + Send>,
     /// The process's own standard input, when the guest reads it directly (then `stdin` is
     /// unused): the host can wait for it with a deadline.
     pub stdin_fd: Option<std::os::fd::OwnedFd>,
     /// Standard output.
-    pub stdout: Box<dyn Write>,
+    pub stdout: Box<dyn Write + Send>,
     /// Standard error.
-    pub stderr: Box<dyn Write>,
+    pub stderr: Box<dyn Write + Send>,
 }
 
 impl Stdio {
     /// The stream for fd 1 or 2.
-    pub fn out(&mut self, fd: i64) -> Option<&mut Box<dyn Write>> {
+    pub fn out(&mut self, fd: i64) -> Option<&mut Box<dyn Write + Send>> {
         match fd {
             1 => Some(&mut self.stdout),
             2 => Some(&mut self.stderr),

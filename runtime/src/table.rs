@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use crate::js::{JsStr, Obj, Value};
 
-/// Predefined ids, laid out as Go's `syscall/js` expects.
+/// Predefined ids, laid out as Go's `syscall/js` expects (all listed, though the host names
+/// only some).
+#[allow(dead_code)]
 pub mod ids {
     /// NaN.
     pub const NAN: u32 = 0;
@@ -147,6 +149,7 @@ impl ValueTable {
     }
 
     /// Go references to `id` (`u64::MAX` for predefined values).
+    #[cfg(test)]
     pub fn count(&self, id: u32) -> u64 {
         self.counts.get(id as usize).copied().unwrap_or(0)
     }

@@ -10,7 +10,8 @@ use crate::js::{ops, Agent, Obj, Realm, Value};
 
 /// Answers the guest's host calls: `(binding, namespace, operation, payload)` to the response
 /// bytes or an error message.
-pub type HostCallHandler = Box<dyn FnMut(&str, &str, &str, &[u8]) -> Result<Vec<u8>, String>>;
+pub type HostCallHandler =
+    Box<dyn FnMut(&str, &str, &str, &[u8]) -> Result<Vec<u8>, String> + Send>;
 
 /// One message of a waPC exchange, in the order it happened.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,35 +2,19 @@
 //! examples/embed.rs) on every engine compiled in: host objects, calls, waPC with host calls,
 //! and errors as values.
 
-use std::cell::RefCell;
-use std::path::PathBuf;
-use std::process::Command;
-use std::rc::Rc;
+mod common;
+
 use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 
 use wasmexec::{Config, EngineKind, Error, JsValue, Runtime};
 
 fn plugin_wasm() -> &'static [u8] {
     static WASM: OnceLock<Vec<u8>> = OnceLock::new();
-    WASM.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let out =
-            std::env::temp_dir().join(format!("wasmexec-embed-test-{}.wasm", std::process::id()));
-        let status = Command::new("go")
-            .args(["build", "-trimpath", "-buildvcs=false", "-o"])
-            .arg(&out)
-            .arg("./plugin")
-            .current_dir(root.join("go-guests"))
-            .env("GOOS", "js")
-            .env("GOARCH", "wasm")
-            .status()
-            .expect("go on PATH");
-        assert!(status.success());
-        std::fs::read(out).unwrap()
-    })
+    WASM.get_or_init(|| common::go_guest("plugin"))
 }
 
-fn with_plugin(kind: EngineKind, log: Rc<RefCell<Vec<String>>>) -> wasmexec::Instance {
+fn with_plugin(kind: EngineKind, log: Arc<Mutex<Vec<String>>>) -> wasmexec::Instance {
     let runtime = Runtime::new(kind).unwrap();
     let module = runtime.compile(plugin_wasm()).unwrap();
     let config = Config::new()
@@ -41,7 +25,7 @@ fn with_plugin(kind: EngineKind, log: Rc<RefCell<Vec<String>>>) -> wasmexec::Ins
             JsValue::object([(
                 "log",
                 JsValue::function(move |_, args| {
-                    log.borrow_mut().push(
+                    log.lock().unwrap().push(
                         args.first()
                             .and_then(JsValue::as_str)
                             .unwrap_or("")
@@ -63,11 +47,11 @@ fn with_plugin(kind: EngineKind, log: Rc<RefCell<Vec<String>>>) -> wasmexec::Ins
 #[test]
 fn host_api_on_every_engine() {
     for kind in EngineKind::available() {
-        let log = Rc::new(RefCell::new(Vec::new()));
+        let log = Arc::new(Mutex::new(Vec::new()));
         let mut p = with_plugin(kind, log.clone());
         assert_eq!(p.run().unwrap(), wasmexec::Status::Idle, "{kind}");
         assert_eq!(
-            log.borrow().as_slice(),
+            log.lock().unwrap().as_slice(),
             ["plugin starting"],
             "{kind}: host object called from main"
         );
@@ -83,7 +67,7 @@ fn host_api_on_every_engine() {
 
         assert_eq!(p.invoke("greet", b"ada").unwrap(), b"Hello, ADA!", "{kind}");
         assert_eq!(
-            log.borrow().last().map(String::as_str),
+            log.lock().unwrap().last().map(String::as_str),
             Some("greeted ada"),
             "{kind}"
         );
@@ -201,7 +185,7 @@ fn a_panicking_host_function_stops_the_guest_not_the_host() {
         );
         let mut p = runtime.instantiate(&module, config).unwrap();
         match p.run() {
-            Err(Error::Aborted(wasmexec::Abort::Trap(msg))) => {
+            Err(Error::Trap(msg)) => {
                 assert!(
                     msg.contains("host panic") && msg.contains("embedder bug"),
                     "{kind}: {msg}"
@@ -210,10 +194,7 @@ fn a_panicking_host_function_stops_the_guest_not_the_host() {
             other => panic!("{kind}: expected a trap, got {other:?}"),
         }
         // The instance is dead, and says so, without panicking.
-        assert!(
-            matches!(p.call("add", &[]), Err(Error::Aborted(_))),
-            "{kind}"
-        );
+        assert!(matches!(p.call("add", &[]), Err(Error::Trap(_))), "{kind}");
     }
 }
 
@@ -232,15 +213,12 @@ fn a_host_function_called_directly_that_panics_traps_too() {
         let mut p = runtime.instantiate(&module, config).unwrap();
         p.run().unwrap();
         match p.call("boom", &[]) {
-            Err(Error::Aborted(wasmexec::Abort::Trap(msg))) => {
+            Err(Error::Trap(msg)) => {
                 assert!(msg.contains("called directly"), "{kind}: {msg}")
             }
             other => panic!("{kind}: expected a trap, got {other:?}"),
         }
-        assert!(
-            matches!(p.call("add", &[]), Err(Error::Aborted(_))),
-            "{kind}"
-        );
+        assert!(matches!(p.call("add", &[]), Err(Error::Trap(_))), "{kind}");
     }
 }
 
@@ -307,5 +285,148 @@ fn auto_tier_starts_on_baseline_code_then_caches_optimized_code() {
             .count();
         assert_eq!(entries, 1, "{kind}: one entry, the optimized one");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+fn quiet_plugin(kind: EngineKind) -> wasmexec::Instance {
+    with_plugin(kind, Arc::new(Mutex::new(Vec::new())))
+}
+
+#[test]
+fn instances_move_across_threads_on_every_engine() {
+    for kind in EngineKind::available() {
+        let mut p = quiet_plugin(kind);
+        p.run().unwrap();
+        // Made here, called on another thread, then back here.
+        let mut p = std::thread::spawn(move || {
+            assert_eq!(p.call("add", &[2.into(), 3.into()]).unwrap(), 5.0.into());
+            p
+        })
+        .join()
+        .unwrap();
+        assert_eq!(p.call("add", &[1.into()]).unwrap(), 1.0.into(), "{kind}");
+    }
+}
+
+#[test]
+fn a_pool_of_instances_serves_calls_from_two_threads() {
+    for kind in EngineKind::available() {
+        let runtime = Runtime::new(kind).unwrap();
+        let module = runtime.compile(plugin_wasm()).unwrap();
+        let make = || {
+            let config = Config::new().stdout(std::io::sink()).global(
+                "myHost",
+                JsValue::object([("log", JsValue::function(|_, _| Ok(JsValue::Undefined)))]),
+            );
+            let mut p = runtime.instantiate(&module, config).unwrap();
+            p.run().unwrap();
+            p
+        };
+        let pool = Mutex::new(vec![make(), make()]);
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let pool = &pool;
+                s.spawn(move || {
+                    for i in 0..50 {
+                        let mut p = pool
+                            .lock()
+                            .unwrap()
+                            .pop()
+                            .expect("two instances, two threads");
+                        let sum = p.call("add", &[JsValue::from(t), JsValue::from(i)]);
+                        pool.lock().unwrap().push(p);
+                        assert_eq!(sum.unwrap(), JsValue::Number((t + i) as f64), "{kind}");
+                    }
+                });
+            }
+        });
+    }
+}
+
+#[test]
+fn handles_keep_identity_and_this_and_are_released() {
+    for kind in EngineKind::available() {
+        let mut p = quiet_plugin(kind);
+        p.run().unwrap();
+        let baseline = (p.live_handles(), p.live_references());
+        // A plain object comes back as data...
+        let copy = p.call("openAccount", &["alice".into()]).unwrap();
+        assert!(matches!(copy, JsValue::Object(_)), "{kind}: {copy:?}");
+        // ...and as a handle on request, the same one each time.
+        let alice = p.handle("accounts.alice").unwrap();
+        assert_eq!(alice, p.handle("accounts.alice").unwrap(), "{kind}");
+        assert_ne!(alice, p.handle("accounts").unwrap(), "{kind}");
+        // Methods run with the object as `this`.
+        assert_eq!(
+            p.call_method(&alice, "deposit", &[5.into()]).unwrap(),
+            5.0.into()
+        );
+        assert_eq!(
+            p.call_method(&alice, "deposit", &[7.into()]).unwrap(),
+            12.0.into()
+        );
+        assert_eq!(p.get(&alice, "balance").unwrap(), 12.0.into(), "{kind}");
+        p.set(&alice, "owner", &"Alice".into()).unwrap();
+        assert_eq!(p.get(&alice, "owner").unwrap(), "Alice".into(), "{kind}");
+        assert_eq!(
+            p.keys(&alice).unwrap(),
+            ["owner", "balance", "deposit"],
+            "{kind}"
+        );
+        // Handed back to the guest, it is the same object.
+        let accounts = p.handle("accounts").unwrap();
+        let again = p.handle_at(&accounts, "alice").unwrap();
+        let same = p.call(
+            "same",
+            &[JsValue::Handle(alice.clone()), JsValue::Handle(again)],
+        );
+        assert_eq!(same.unwrap(), true.into(), "{kind}");
+        // A handle of another instance is refused.
+        let mut other = quiet_plugin(kind);
+        other.run().unwrap();
+        assert!(
+            matches!(other.get(&alice, "owner"), Err(Error::ForeignHandle)),
+            "{kind}"
+        );
+        // Dropped handles are released: the tables return to their baseline (the guest's
+        // collection may free more than the run made).
+        drop((alice, accounts, copy));
+        p.call("collect", &[]).unwrap();
+        assert_eq!(p.live_handles(), baseline.0, "{kind}");
+        assert!(p.live_references() <= baseline.1, "{kind}");
+    }
+}
+
+#[test]
+fn promises_returned_by_async_go_functions_are_awaited() {
+    for kind in EngineKind::available() {
+        let mut p = quiet_plugin(kind);
+        p.run().unwrap();
+        assert_eq!(
+            p.call_await("asyncSquare", &[7.into()]).unwrap(),
+            49.0.into(),
+            "{kind}"
+        );
+        match p.call_await("asyncSquare", &[(-2).into()]) {
+            Err(Error::Rejected(JsValue::Error(m))) => assert_eq!(m, "negative input"),
+            other => panic!("{kind}: expected a rejection, got {other:?}"),
+        }
+        // A Promise is a handle; awaiting it later gives its value.
+        let promise = p.call("asyncSquare", &[9.into()]).unwrap();
+        assert!(matches!(promise, JsValue::Handle(_)), "{kind}: {promise:?}");
+        assert_eq!(p.await_promise(&promise).unwrap(), 81.0.into(), "{kind}");
+    }
+}
+
+#[test]
+fn errors_keep_their_sources() {
+    use std::error::Error as _;
+    let runtime = Runtime::new(EngineKind::available()[0]).unwrap();
+    let module = runtime.compile(plugin_wasm()).unwrap();
+    let config = Config::new().mount("/nonexistent/wasmexec-test", "/data", true);
+    match runtime.instantiate(&module, config) {
+        Err(e @ Error::Io(_)) => assert!(e.source().is_some(), "{e}"),
+        Err(e) => panic!("expected an I/O error, got {e:?}"),
+        Ok(_) => panic!("mounting a missing directory must fail"),
     }
 }

@@ -2,33 +2,20 @@
 //! read-only ones refuse writes, and `..`, absolute paths and symlinks pointing out are
 //! refused.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
 use wasmexec::{Config, EngineKind, Runtime};
 
 fn guest() -> Vec<u8> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = std::env::temp_dir().join(format!("wasmexec-fs-test-{}.wasm", std::process::id()));
-    let status = Command::new("go")
-        .args(["build", "-trimpath", "-buildvcs=false", "-o"])
-        .arg(&out)
-        .arg("./fs_sandbox")
-        .current_dir(root.join("go-guests"))
-        .env("GOOS", "js")
-        .env("GOARCH", "wasm")
-        .status()
-        .expect("go on PATH");
-    assert!(status.success());
-    std::fs::read(out).unwrap()
+    common::go_guest("fs_sandbox")
 }
 
 #[derive(Clone, Default)]
-struct Out(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+struct Out(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl std::io::Write for Out {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
+        self.0.lock().unwrap().extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -73,7 +60,7 @@ fn mounts_confine_the_guest_on_every_engine() {
         let mut g = runtime.instantiate(&module, config).unwrap();
         assert_eq!(g.run_to_exit().unwrap(), 0, "{kind}");
         // Go words errnos with a capital letter; compare case-insensitively.
-        let text = String::from_utf8_lossy(&out.0.borrow()).to_lowercase();
+        let text = String::from_utf8_lossy(&out.0.lock().unwrap()).to_lowercase();
         let expect = [
             "cwd / ok",
             "read /work/file: ok",

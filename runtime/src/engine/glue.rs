@@ -173,7 +173,7 @@ pub fn link_imports<'a>(
             Import::TestAdd => linker.test_add(m, n),
             Import::TestCallExport => linker.test_call_export(m, n),
         };
-        linked.map_err(|e| Error::Engine(format!("linking {m}::{n}: {e}")))?;
+        linked.map_err(|e| Error::engine(format!("linking {m}::{n}: {e}")))?;
     }
     Ok(())
 }

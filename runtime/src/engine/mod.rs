@@ -178,14 +178,17 @@ fn out_of_memory(msg: &str) -> bool {
 /// The error of a failed compile: the host out of memory, or a module the engine rejects.
 pub(crate) fn compile_error(msg: String) -> Error {
     match out_of_memory(&msg) {
-        true => Error::Engine(format!("compiling: the host is out of memory: {msg}")),
+        true => Error::engine(format!("compiling: the host is out of memory: {msg}")),
         false => Error::InvalidModule(msg),
     }
 }
 
 /// The error of a failed instantiation, with a hint when address space ran out (wasmtime
 /// and wasmer reserve several GiB per instance unless a reservation is set).
-pub(crate) fn instantiate_error(msg: String) -> Error {
+pub(crate) fn instantiate_error(
+    msg: String,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> Error {
     let hint = match out_of_memory(&msg) {
         true => {
             " (reserving the guest's memory failed; under ulimit -v, cap it: --max-memory, or \
@@ -193,7 +196,10 @@ pub(crate) fn instantiate_error(msg: String) -> Error {
         }
         false => "",
     };
-    Error::Engine(format!("instantiating: {msg}{hint}"))
+    Error::Engine(crate::error::EngineError::new(
+        format!("instantiating: {msg}{hint}"),
+        Some(std::sync::Arc::from(source.into())),
+    ))
 }
 
 /// An engine of `kind` with `settings`.

@@ -46,10 +46,10 @@ type WCtx = Ctx<Exports>;
 
 // SAFETY: wasmer requires `Send` of function environments, and `Host` is not `Send` (its JS
 // values are `Rc`s). A `WCtx` is only ever reachable through the one `Store` it was created
-// in, which lives in an `Instance` that is not `Send` (it holds a `Box<dyn Backend>`) and is
-// not handed out; and wasmer's sys backend runs host functions synchronously on the thread
-// that called into the guest. So a `WCtx` is only ever touched, and dropped, on the thread
-// that created it.
+// in, which the `Instance` owning this backend owns exclusively; wasmer's sys backend runs
+// host functions synchronously on the thread that called into the guest. So a `WCtx` moves
+// only together with its whole instance, which is `Send` on the grounds given at
+// `unsafe impl Send for Instance`, and is touched by one thread at a time.
 unsafe impl Send for WCtx {}
 
 /// Interrupts a store's running wasm once a deadline passes, and keeps re-sending the
@@ -253,7 +253,7 @@ impl Link for Linking<'_> {
 
 fn module(m: &Compiled) -> Result<&Compiled2, Error> {
     m.downcast_ref::<Compiled2>()
-        .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
+        .ok_or_else(|| Error::engine("module compiled by another engine"))
 }
 
 impl Engine {
@@ -348,11 +348,13 @@ impl EngineImpl for Engine {
         let keep =
             deadline.map(|d| Box::new(Watchdog::start(store.interrupter(), d)) as Box<dyn Any>);
         let cap = env.as_ref(&store).host.memory_cap.clone();
-        let instance = with_cap(&cap, || wasmer::Instance::new(&mut store, module, &imports))
-            .map_err(|e| match cap.reached() {
-                Some(limit) => Error::LimitExceeded(limit),
-                None => super::instantiate_error(e.to_string()),
-            })?;
+        let instance = with_cap(&cap, || {
+            wasmer::Instance::new(&mut store, module, &imports).map_err(Box::new)
+        })
+        .map_err(|e| match cap.reached() {
+            Some(limit) => Error::LimitExceeded(limit),
+            None => super::instantiate_error(e.to_string(), e),
+        })?;
         let ex = &instance.exports;
         let func = |name| ex.get_function(name).map_err(|_| glue::not_go(name));
         let (run, resume, getsp) = (func(glue::RUN)?, func(glue::RESUME)?, func(glue::GETSP)?);

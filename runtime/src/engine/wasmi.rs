@@ -227,7 +227,7 @@ impl wasmi::ResourceLimiter for MemoryCap {
 
 fn module(m: &Compiled) -> Result<&Module, Error> {
     m.downcast_ref::<Module>()
-        .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
+        .ok_or_else(|| Error::engine("module compiled by another engine"))
 }
 
 impl Engine {
@@ -291,7 +291,7 @@ impl EngineImpl for Engine {
         };
         store
             .set_fuel(fuel)
-            .map_err(|e| Error::Engine(format!("setting fuel: {e}")))?;
+            .map_err(|e| Error::engine(format!("setting fuel: {e}")))?;
         let mut linker: Linker<WCtx> = Linker::new(&self.engine);
         // A module may import the same function twice.
         linker.allow_shadowing(true);
@@ -303,7 +303,7 @@ impl EngineImpl for Engine {
             .instantiate_and_start(&mut store, module)
             .map_err(|e| match store.data().host.memory_cap.reached() {
                 Some(limit) => Error::LimitExceeded(limit),
-                None => super::instantiate_error(e.to_string()),
+                None => super::instantiate_error(e.to_string(), e),
             })?;
         let func = |name| {
             instance

@@ -156,7 +156,7 @@ impl wasmtime::ResourceLimiter for MemoryCap {
 
 fn module(m: &Compiled) -> Result<&Module, Error> {
     m.downcast_ref::<Module>()
-        .ok_or_else(|| Error::Engine("module compiled by another engine".into()))
+        .ok_or_else(|| Error::engine("module compiled by another engine"))
 }
 
 fn config(settings: &Settings, strategy: wasmtime::Strategy) -> wasmtime::Config {
@@ -190,7 +190,7 @@ impl Engine {
     pub fn new(settings: &Settings) -> Result<Engine, Error> {
         let engine = |strategy| {
             wasmtime::Engine::new(&config(settings, strategy))
-                .map_err(|e| Error::Engine(format!("{e:#}")))
+                .map_err(|e| Error::engine(format!("{e:#}")))
         };
         Ok(Engine {
             optimized: engine(wasmtime::Strategy::Cranelift)?,
@@ -294,7 +294,7 @@ impl EngineImpl for Engine {
         let instance = linker.instantiate(&mut store, module).map_err(|e| {
             match store.data().host.memory_cap.reached() {
                 Some(limit) => Error::LimitExceeded(limit),
-                None => super::instantiate_error(format!("{e:#}")),
+                None => super::instantiate_error(format!("{e:#}"), e),
             }
         })?;
         let mut func = |name| {

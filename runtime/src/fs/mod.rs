@@ -6,6 +6,7 @@
 
 pub mod blocking;
 pub mod sandbox;
+pub mod umask;
 
 use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
@@ -52,6 +53,9 @@ pub struct FsState {
     /// When the guest is stopped: operations waiting on a pipe, FIFO or terminal give up
     /// then (see [`blocking`]).
     pub deadline: Option<std::time::Instant>,
+    /// The file-mode creation mask `process.umask()` reports and sets, applied to the files
+    /// and directories the guest creates (see [`umask`]).
+    pub umask: u32,
 }
 
 impl Default for FsState {
@@ -62,13 +66,19 @@ impl Default for FsState {
             skeleton: None,
             cwd: "/".into(),
             deadline: None,
+            umask: umask::host_umask(),
         }
     }
 }
 
-/// Installs the `fs` object and its (empty) state; mounts come with [`FsState::mount_all`].
-pub fn install(realm: &mut Realm) {
-    realm.insert_slot(FsState::default());
+/// Installs the `fs` object and its (empty) state with the file creation mask `umask`;
+/// mounts come with [`FsState::mount_all`].
+pub fn install(realm: &mut Realm, umask: u32) {
+    let umask = umask & 0o777;
+    realm.insert_slot(FsState {
+        umask,
+        ..FsState::default()
+    });
     realm.define_global("fs", Value::Object(object()));
 }
 
@@ -425,10 +435,19 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
                 flags &= !WRITE_FLAGS;
             }
             let oflags = OFlags::from_bits_retain(flags) | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-            let mode = Mode::from_raw_mode(num(2) as u32 & 0o7777);
+            let mode = umask::creation_mode(num(2), fs.umask);
+            // Bits to give back if this open creates the file (known before, and only
+            // asked when the guest's mask is looser than the host's).
+            let lost = umask::stripped_by_host(mode);
+            let creates = flags & 64 != 0 && lost != 0 && (exclusive || !exists(&r));
+            let mode = Mode::from_raw_mode(mode);
             let opened = blocking::open(r.dir.as_fd(), r.name.as_str(), oflags, mode, fs.deadline);
             match opened {
                 Ok((fd, waits)) => {
+                    if creates {
+                        // Best effort: the file exists already, the open succeeded.
+                        let _ = umask::restore(&fd, lost);
+                    }
                     let raw = fd.as_raw_fd();
                     fs.files.insert(
                         raw,
@@ -481,10 +500,16 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
             if parent_readonly(fs, &r) {
                 return Err(e(Errno::ROFS));
             }
-            let mode = Mode::from_raw_mode(num(1) as u32 & 0o7777);
-            rustix::fs::mkdirat(&r.dir, r.name.as_str(), mode)
-                .map(|_| Value::Undefined)
-                .map_err(e)
+            let mode = umask::creation_mode(num(1), fs.umask);
+            rustix::fs::mkdirat(&r.dir, r.name.as_str(), Mode::from_raw_mode(mode)).map_err(e)?;
+            let lost = umask::stripped_by_host(mode);
+            if lost != 0 {
+                // Best effort, as in the open case below: the directory exists already.
+                if let Ok(dir) = pin(&r) {
+                    let _ = umask::restore(dir, lost);
+                }
+            }
+            Ok(Value::Undefined)
         }
         "rmdir" | "unlink" => {
             let r = locate(fs, p, false, name)?;

@@ -19,7 +19,7 @@ pub struct Buffer {
 impl Buffer {
     /// Storage holding `bytes`.
     pub fn new(bytes: Vec<u8>) -> Rc<Buffer> {
-        super::heap::charge(bytes.len());
+        super::charge::charge(bytes.len());
         Rc::new(Buffer {
             bytes: RefCell::new(bytes),
             object: RefCell::new(None),
@@ -34,11 +34,6 @@ impl Buffer {
     /// Length in bytes.
     pub fn len(&self) -> usize {
         self.bytes.borrow().len()
-    }
-
-    /// Is it empty?
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -2,12 +2,10 @@
 //! `[Symbol.toPrimitive]`, a proxy's traps, an iterator's `next`): `ToPrimitive`,
 //! `ToString`, `ToNumber`, `ToPropertyKey`, `Object.keys`, iteration, typed array elements.
 
-use num_bigint::BigInt;
-
+pub use super::element::{element_of, element_value, to_bigint};
 use super::ops::{self, type_error, Key, PropKey};
 use super::realm::Realm;
 use super::string::JsStr;
-use super::typed::{Element, TypedKind};
 use super::value::{attrs, Agent, JsResult, Kind, Obj, Value};
 
 /// The hint `ToPrimitive` passes.
@@ -153,7 +151,7 @@ pub fn length_of(agent: &mut dyn Agent, v: &Value) -> JsResult<usize> {
 /// All own keys (`Reflect.ownKeys`): indices, strings in order, then symbols.
 pub fn own_keys(agent: &mut dyn Agent, o: &Obj) -> JsResult<Vec<PropKey>> {
     if let Some((t, h)) = ops::proxy_parts(o)? {
-        return super::proxy::own_keys(agent, &t, &h);
+        return ops::traps(agent)?.own_keys(agent, &t, &h);
     }
     Ok(own_keys_plain(o, false))
 }
@@ -253,42 +251,7 @@ pub fn iterate(agent: &mut dyn Agent, v: &Value) -> JsResult<Vec<Value>> {
     }
 }
 
-/// A typed array element as a JS value.
-pub fn element_value(e: Element) -> Value {
-    match e {
-        Element::Number(n) => Value::Number(n),
-        Element::BigInt(b) => Value::BigInt(std::rc::Rc::new(b)),
-    }
-}
-
-/// A JS value as an element of `kind`: `ToNumber` for number kinds, `ToBigInt` for the
-/// 64-bit integer kinds (a number there is a TypeError).
-pub fn element_of(kind: TypedKind, v: &Value) -> JsResult<Element> {
-    if !kind.is_bigint() {
-        return match v {
-            Value::BigInt(_) => type_error("Cannot convert a BigInt value to a number"),
-            v => Ok(Element::Number(v.to_number())),
-        };
-    }
-    Ok(Element::BigInt(to_bigint(v)?))
-}
-
-/// `ToBigInt(v)` for primitives: BigInts, booleans and integer strings.
-pub fn to_bigint(v: &Value) -> JsResult<BigInt> {
-    match v {
-        Value::BigInt(b) => Ok((**b).clone()),
-        Value::Bool(b) => Ok(BigInt::from(*b as u8)),
-        Value::String(s) => match super::number::parse_bigint(&s.to_str_lossy()) {
-            Some(b) => Ok(b),
-            None => super::ops::throw(
-                super::value::ErrorType::SyntaxError,
-                format!("Cannot convert {s} to a BigInt"),
-            ),
-        },
-        Value::Number(n) => type_error(format!(
-            "Cannot convert {} to a BigInt",
-            super::number::format(*n)
-        )),
-        other => type_error(format!("Cannot convert {} to a BigInt", other.type_of())),
-    }
+/// `ToLength(v)`.
+pub fn to_length(agent: &mut dyn Agent, v: &Value) -> JsResult<usize> {
+    Ok(to_integer(agent, v)?.clamp(0.0, 9007199254740991.0) as usize)
 }

@@ -13,7 +13,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::{Rc, Weak};
 
-use super::builtins::{collections, promise};
 use super::value::{Kind, Obj, ObjectData, Value};
 use crate::abort::{Abort, Limit};
 
@@ -42,10 +41,29 @@ pub struct Heap {
     objects: RefCell<Vec<Weak<RefCell<ObjectData>>>>,
     /// Bytes alive at the last measure.
     measured: Cell<u64>,
-    /// Bytes charged since.
-    charged: Cell<u64>,
+    /// Bytes charged since (shared with [`super::charge`], which strings and buffers use).
+    charged: Rc<Cell<u64>>,
     /// Objects alive at the last measure.
     objects_measured: Cell<usize>,
+}
+
+/// Lists the values a built-in's host state holds (a Map's entries, a Promise's reactions),
+/// for the states it knows; others it leaves alone.
+pub type HeldValues = fn(&dyn std::any::Any, &mut Vec<Value>);
+
+/// The built-ins' [`HeldValues`], registered as they are installed.
+static WALKERS: std::sync::RwLock<Vec<HeldValues>> = std::sync::RwLock::new(Vec::new());
+
+/// Counts what states of a built-in hold: the built-in registers `walk` when installed.
+pub fn count_held_values(walk: HeldValues) {
+    let mut w = WALKERS.write().unwrap_or_else(|e| e.into_inner());
+    if !w.iter().any(|f| std::ptr::fn_addr_eq(*f, walk)) {
+        w.push(walk);
+    }
+}
+
+fn walkers() -> Vec<HeldValues> {
+    WALKERS.read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 thread_local! {
@@ -55,11 +73,13 @@ thread_local! {
 /// While alive, the heap that values made on this thread are charged to.
 pub struct Scope {
     previous: Option<Rc<Heap>>,
+    previous_sink: Option<Rc<Cell<u64>>>,
 }
 
 impl Drop for Scope {
     fn drop(&mut self) {
         let previous = self.previous.take();
+        super::charge::replace_sink(self.previous_sink.take());
         CURRENT.with(|c| *c.borrow_mut() = previous);
     }
 }
@@ -71,7 +91,7 @@ impl Heap {
             limit: Cell::new(limit),
             objects: RefCell::new(Vec::new()),
             measured: Cell::new(0),
-            charged: Cell::new(0),
+            charged: Rc::new(Cell::new(0)),
             objects_measured: Cell::new(0),
         })
     }
@@ -84,7 +104,11 @@ impl Heap {
     /// Makes this heap the one charged on this thread until the scope ends.
     pub fn enter(self: &Rc<Heap>) -> Scope {
         let previous = CURRENT.with(|c| c.borrow_mut().replace(self.clone()));
-        Scope { previous }
+        let previous_sink = super::charge::replace_sink(Some(self.charged.clone()));
+        Scope {
+            previous,
+            previous_sink,
+        }
     }
 
     /// Is a measure due: charges beyond what the limit leaves (at least an eighth of the
@@ -101,7 +125,10 @@ impl Heap {
     /// bytes held elsewhere (strings in the value table). Forgets dead objects and resets
     /// the charges. Returns the measure.
     pub fn measure(&self, outside: u64) -> u64 {
-        let mut sizer = Sizer::default();
+        let mut sizer = Sizer {
+            walkers: walkers(),
+            ..Sizer::default()
+        };
         let mut objects = self.objects.borrow_mut();
         objects.retain(|weak| match weak.upgrade() {
             Some(o) => {
@@ -132,20 +159,14 @@ fn with_current(f: impl FnOnce(&Heap)) {
     })
 }
 
+pub use super::charge::charge;
+
 /// Registers a new object with the current heap.
 pub(crate) fn register(o: &Obj) {
     with_current(|heap| {
         heap.objects.borrow_mut().push(Rc::downgrade(&o.0));
         heap.charged
             .set(heap.charged.get().saturating_add(OBJECT_BYTES));
-    })
-}
-
-/// Charges `bytes` just made (a string's, a buffer's) to the current heap.
-pub fn charge(bytes: usize) {
-    with_current(|heap| {
-        heap.charged
-            .set(heap.charged.get().saturating_add(bytes as u64))
     })
 }
 
@@ -167,6 +188,8 @@ pub fn reserve(bytes: usize) -> Result<(), Abort> {
 struct Sizer {
     bytes: u64,
     seen: HashSet<usize>,
+    /// The built-ins' [`HeldValues`].
+    walkers: Vec<HeldValues>,
 }
 
 impl Sizer {
@@ -218,8 +241,9 @@ impl Sizer {
             }
             Kind::Host(state) => {
                 let mut held = Vec::new();
-                collections::held_values(state.as_ref(), &mut held);
-                promise::held_values(state.as_ref(), &mut held);
+                for walk in &self.walkers {
+                    walk(state.as_ref(), &mut held);
+                }
                 self.add(held.len() * std::mem::size_of::<Value>() * 2);
                 held.iter().for_each(|v| self.value(v));
             }

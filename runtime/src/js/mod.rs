@@ -9,17 +9,23 @@
 
 pub mod buffer;
 pub mod builtins;
+pub mod charge;
 pub mod class;
 pub mod clock;
 pub mod coerce;
 pub mod conversions;
+pub mod element;
+pub mod errors;
+pub mod exotic;
 pub mod heap;
+pub mod key;
 pub mod native;
 pub mod number;
 pub mod object;
 pub mod ops;
 pub mod proxy;
 pub mod realm;
+pub mod storage;
 pub mod string;
 pub mod timers;
 pub mod typed;

@@ -205,3 +205,55 @@ fn key_value(key: Key<'_>) -> Value {
         Key::Sym(s) => Value::Symbol(s.clone()),
     }
 }
+
+/// The proxy behaviour the realm dispatches to.
+pub struct Traps;
+
+impl super::exotic::ProxyTraps for Traps {
+    fn get(
+        &self,
+        agent: &mut dyn Agent,
+        t: &Obj,
+        h: &Obj,
+        key: Key<'_>,
+        receiver: &Value,
+    ) -> JsResult {
+        get(agent, t, h, key, receiver)
+    }
+    fn set(
+        &self,
+        agent: &mut dyn Agent,
+        t: &Obj,
+        h: &Obj,
+        key: Key<'_>,
+        value: Value,
+        receiver: &Value,
+    ) -> JsResult<bool> {
+        set(agent, t, h, key, value, receiver)
+    }
+    fn has(&self, agent: &mut dyn Agent, t: &Obj, h: &Obj, key: Key<'_>) -> JsResult<bool> {
+        has(agent, t, h, key)
+    }
+    fn delete(&self, agent: &mut dyn Agent, t: &Obj, h: &Obj, key: Key<'_>) -> JsResult<bool> {
+        delete(agent, t, h, key)
+    }
+    fn apply(
+        &self,
+        agent: &mut dyn Agent,
+        t: &Obj,
+        h: &Obj,
+        this: &Value,
+        args: &[Value],
+    ) -> JsResult {
+        apply(agent, t, h, this, args)
+    }
+    fn construct(&self, agent: &mut dyn Agent, t: &Obj, h: &Obj, args: &[Value]) -> JsResult {
+        construct(agent, t, h, args)
+    }
+    fn get_prototype_of(&self, agent: &mut dyn Agent, t: &Obj, h: &Obj) -> JsResult<Option<Obj>> {
+        get_prototype_of(agent, t, h)
+    }
+    fn own_keys(&self, agent: &mut dyn Agent, t: &Obj, h: &Obj) -> JsResult<Vec<PropKey>> {
+        own_keys(agent, t, h)
+    }
+}

@@ -61,6 +61,8 @@ pub struct Realm {
     pub io: VecDeque<super::timers::Task>,
     /// Promises rejected with no handler yet, checked after each microtask checkpoint.
     pub unhandled: Vec<Obj>,
+    /// How proxies behave (set when `Proxy` is installed).
+    pub proxy_traps: Option<&'static dyn super::exotic::ProxyTraps>,
     /// State of objects the host installs, one value per type.
     slots: HashMap<TypeId, Box<dyn Any>, foldhash::fast::RandomState>,
 }
@@ -95,6 +97,7 @@ impl Realm {
             timers: Timers::default(),
             io: VecDeque::new(),
             unhandled: Vec::new(),
+            proxy_traps: None,
             slots: HashMap::default(),
         };
         realm.link_protos();

@@ -13,6 +13,9 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
+/// The longest string V8 makes, in code units.
+pub const MAX_LENGTH: usize = (1 << 29) - 24;
+
 /// A JS string value.
 #[derive(Clone, PartialEq, Eq)]
 pub struct JsStr(Rc<[u8]>);
@@ -128,7 +131,7 @@ impl JsStrBuilder {
 impl JsStr {
     /// Wraps new string storage, charging it to the current JS heap.
     fn made(bytes: Rc<[u8]>) -> JsStr {
-        super::heap::charge(bytes.len());
+        super::charge::charge(bytes.len());
         JsStr(bytes)
     }
 
@@ -139,11 +142,6 @@ impl JsStr {
             b.push_unit(u);
         }
         b.finish()
-    }
-
-    /// Decodes bytes as UTF-8, replacing invalid sequences with U+FFFD as `TextDecoder` does.
-    pub fn from_utf8_lossy(bytes: &[u8]) -> JsStr {
-        JsStr::from(String::from_utf8_lossy(bytes).as_ref())
     }
 
     /// A string from WTF-8 bytes, as [`JsStr::as_bytes`] gives them (or any UTF-8).

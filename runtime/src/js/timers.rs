@@ -161,12 +161,8 @@ impl Timers {
         self.by_id.values().any(|t| t.refed)
     }
 
-    /// Number of timers.
-    pub fn len(&self) -> usize {
-        self.by_id.len()
-    }
-
     /// No timers at all?
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }

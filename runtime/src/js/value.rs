@@ -256,6 +256,17 @@ impl ObjectData {
         }
     }
 
+    /// Has it a getter or setter of its own?
+    pub fn has_accessors(&self) -> bool {
+        self.props
+            .iter()
+            .any(|(_, p)| p.attrs & attrs::ACCESSOR != 0)
+            || self
+                .symbols
+                .iter()
+                .any(|(_, p)| p.attrs & attrs::ACCESSOR != 0)
+    }
+
     /// The own keys listed by `Object.keys`, in JS order: array indices ascending, then the
     /// rest in insertion order.
     pub fn enumerable_keys(&self) -> Vec<JsStr> {

@@ -92,11 +92,6 @@ fn array(items: Vec<Value>) -> JsResult {
     Ok(Value::Object(Obj::array(items)))
 }
 
-/// `ToLength(v)`.
-pub fn to_length(agent: &mut dyn Agent, v: &Value) -> JsResult<usize> {
-    Ok(to_integer(agent, v)?.clamp(0.0, 9007199254740991.0) as usize)
-}
-
 /// V8's name for a value in "... is not a function".
 pub fn describe(agent: &mut dyn Agent, v: &Value) -> String {
     match v {
@@ -293,7 +288,7 @@ fn join(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {
 
 fn join_items(agent: &mut dyn Agent, o: &Value, sep: &Value) -> JsResult {
     let len = length_of(agent, o)?;
-    if len > super::string::MAX_LENGTH {
+    if len > crate::js::string::MAX_LENGTH {
         return range_error("Invalid string length");
     }
     let sep = match sep {

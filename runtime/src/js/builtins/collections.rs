@@ -84,7 +84,8 @@ impl MapData {
     /// Sets `k` to `v` (a new key goes last); -0 is stored as +0.
     pub fn insert(&mut self, k: Value, v: Value) {
         let k = match k {
-            Value::Number(n) if n == 0.0 => Value::Number(0.0),
+            // Adding +0 turns -0 into +0 and leaves every other number as it is.
+            Value::Number(n) => Value::Number(n + 0.0),
             k => k,
         };
         match self.index.get(&key_of(&k)) {
@@ -183,6 +184,7 @@ fn install_class(
 }
 
 pub fn install(realm: &mut Realm) {
+    crate::js::heap::count_held_values(held_values);
     let iterator_sym = realm.symbols.iterator.clone();
     let size = builtin(size);
     let map = install_class(realm, Intrinsic::Map, "Map", MAP_PROTO, make_map);

@@ -1,7 +1,7 @@
 //! `Date`: time values in milliseconds since the epoch, read and written in the realm's local
 //! time zone (the host's, as Node's) or in UTC.
 
-use super::date_text::{self, parse};
+use super::date_text::{self, parse, time_clip};
 use crate::js::conversions::{self, Hint};
 use crate::js::native::{arg, builtin, constructor, define_methods, Method};
 use crate::js::ops::{range_error, type_error};
@@ -124,15 +124,6 @@ pub fn install(realm: &mut Realm) {
         &proto,
     );
     define_methods(&ctor, STATICS);
-}
-
-/// `TimeClip`: NaN outside ±8.64e15 ms, whole milliseconds, no -0.
-pub fn time_clip(t: f64) -> f64 {
-    if t.is_finite() && t.abs() <= 8.64e15 {
-        t.trunc() + 0.0
-    } else {
-        f64::NAN
-    }
 }
 
 /// `MakeDay(year, month, date)` as days since the epoch (months may overflow).

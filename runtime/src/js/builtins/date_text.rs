@@ -140,7 +140,11 @@ pub fn format(tz: &TimeZone, t: f64, form: Form) -> String {
         tz.long_name(t)
     );
     let time = format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second);
-    let h12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
+    let h12 = if c.hour.is_multiple_of(12) {
+        12
+    } else {
+        c.hour % 12
+    };
     let ampm = if c.hour < 12 { "AM" } else { "PM" };
     let local_date = format!("{}/{}/{}", c.month, c.day, c.year);
     let local_time = format!("{h12}:{:02}:{:02} {ampm}", c.minute, c.second);
@@ -158,8 +162,8 @@ pub fn format(tz: &TimeZone, t: f64, form: Form) -> String {
 /// `Date.parse(s)`: the time value, or NaN.
 pub fn parse(tz: &TimeZone, s: &str) -> f64 {
     match parse_iso(s).or_else(|| parse_informal(s)) {
-        Some((local, Some(offset_min))) => super::date::time_clip(local - offset_min * 60_000.0),
-        Some((local, None)) => super::date::time_clip(tz.local_to_utc(local)),
+        Some((local, Some(offset_min))) => time_clip(local - offset_min * 60_000.0),
+        Some((local, None)) => time_clip(tz.local_to_utc(local)),
         None => f64::NAN,
     }
 }
@@ -294,23 +298,7 @@ fn parse_informal(s: &str) -> Option<(f64, Option<f64>)> {
             return None;
         }
     }
-    let (y, m, d) = match (month, nums.as_slice()) {
-        (Some(m), [a, b]) if *a > 31 => (*a, m, *b),
-        (Some(m), [a, b]) => (*b, m, *a),
-        (None, [a, b, c]) if *a > 31 => (*a, *b, *c),
-        (None, [a, b, c]) => (*c, *a, *b),
-        _ => return None,
-    };
-    let y = if (0..50).contains(&y) {
-        y + 2000
-    } else if (50..100).contains(&y) {
-        y + 1900
-    } else {
-        y
-    };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
+    let (y, m, d) = informal_date(month, &nums)?;
     let (mut h, mi, sec, ms) = time.unwrap_or((0, 0, 0, 0.0));
     match pm {
         Some(true) if h < 12 => h += 12,
@@ -320,6 +308,24 @@ fn parse_informal(s: &str) -> Option<(f64, Option<f64>)> {
     let days = days_from_civil(y, m as u32, d as u32) as f64;
     let t = days * 86_400_000.0 + ((h * 60 + mi) * 60 + sec) as f64 * 1000.0 + ms;
     Some((t, offset))
+}
+
+/// Year, month and day from the numbers of an informal date (`Mar 5 2024`, `5 Mar 24`,
+/// `3/5/2024`, `2024/3/5`): two-digit years as V8 reads them.
+fn informal_date(month: Option<i64>, nums: &[i64]) -> Option<(i64, i64, i64)> {
+    let (y, m, d) = match (month, nums) {
+        (Some(m), [a, b]) if *a > 31 => (*a, m, *b),
+        (Some(m), [a, b]) => (*b, m, *a),
+        (None, [a, b, c]) if *a > 31 => (*a, *b, *c),
+        (None, [a, b, c]) => (*c, *a, *b),
+        _ => return None,
+    };
+    let y = match y {
+        0..50 => y + 2000,
+        50..100 => y + 1900,
+        _ => y,
+    };
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
 /// `HH:MM[:SS[.mmm]]`.
@@ -338,6 +344,15 @@ fn parse_clock(s: &str) -> Option<(i64, i64, i64, f64)> {
         None => (0, 0.0),
     };
     (h < 24 && m < 60 && sec < 60).then_some((h, m, sec, ms.trunc()))
+}
+
+/// `TimeClip`: NaN outside ±8.64e15 ms, whole milliseconds, no -0.
+pub fn time_clip(t: f64) -> f64 {
+    if t.is_finite() && t.abs() <= 8.64e15 {
+        t.trunc() + 0.0
+    } else {
+        f64::NAN
+    }
 }
 
 #[cfg(test)]

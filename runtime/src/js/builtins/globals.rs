@@ -2,9 +2,9 @@
 //! codecs (`encodeURIComponent`, ...), `escape`/`unescape`, and `NaN`, `Infinity`,
 //! `undefined`.
 
+use super::number::{parse_float, parse_int, to_number};
 use crate::js::conversions;
 use crate::js::native::{arg, builtin, named, Method};
-use crate::js::number::parse;
 use crate::js::ops::{self, throw};
 use crate::js::realm::Realm;
 use crate::js::string::{JsStr, JsStrBuilder};
@@ -56,27 +56,13 @@ pub fn install(realm: &mut Realm) {
     }
 }
 
-/// `parseFloat(string)`.
-pub fn parse_float(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let s = conversions::to_string(agent, &arg(args, 0))?;
-    Ok(Value::Number(parse::parse_float(&s.to_str_lossy())))
-}
-
-/// `parseInt(string, radix)`.
-pub fn parse_int(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let s = conversions::to_string(agent, &arg(args, 0))?;
-    let radix = super::number::to_number(agent, &arg(args, 1))?;
-    let radix = crate::js::number::to_uint32(radix) as i32;
-    Ok(Value::Number(parse::parse_int(&s.to_str_lossy(), radix)))
-}
-
 fn is_nan(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let n = super::number::to_number(agent, &arg(args, 0))?;
+    let n = to_number(agent, &arg(args, 0))?;
     Ok(Value::Bool(n.is_nan()))
 }
 
 fn is_finite(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
-    let n = super::number::to_number(agent, &arg(args, 0))?;
+    let n = to_number(agent, &arg(args, 0))?;
     Ok(Value::Bool(n.is_finite()))
 }
 

@@ -3,7 +3,7 @@
 //! indentation, V8's message for cycles).
 
 use super::json_parse::{create_data_property, parse_text};
-use super::regexp::constructor_name;
+use super::regexp_object::constructor_name;
 use crate::js::conversions::{keys, length_of, to_integer, to_number, to_string};
 use crate::js::native::{arg, define_methods, Method};
 use crate::js::ops::{self, throw, type_error, Key};

@@ -26,6 +26,7 @@ mod regexp;
 mod regexp_exec;
 #[cfg(test)]
 mod regexp_json_tests;
+mod regexp_object;
 mod regexp_replace;
 mod regexp_string;
 mod regexp_syntax;
@@ -36,6 +37,7 @@ mod text;
 mod timer_globals;
 mod typed_array;
 mod url;
+pub mod web;
 
 use super::realm::Realm;
 use super::value::Value;
@@ -72,4 +74,5 @@ pub fn install(realm: &mut Realm) {
     // After String: RegExp adds String.prototype's pattern methods.
     regexp::install(realm);
     structured_clone::install(realm);
+    web::install(realm);
 }

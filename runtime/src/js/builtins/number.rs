@@ -43,12 +43,12 @@ pub fn install(realm: &mut Realm) {
     define_methods(&ctor, STATICS);
     ctor.define(
         "parseFloat",
-        builtin(super::globals::parse_float),
+        builtin(parse_float),
         crate::js::value::attrs::HIDDEN,
     );
     ctor.define(
         "parseInt",
-        builtin(super::globals::parse_int),
+        builtin(parse_int),
         crate::js::value::attrs::HIDDEN,
     );
     for (name, v) in [
@@ -252,4 +252,18 @@ fn bool_to_string(_: &mut dyn Agent, this: &Value, _: &[Value]) -> JsResult {
 
 fn bool_value_of(_: &mut dyn Agent, this: &Value, _: &[Value]) -> JsResult {
     Ok(Value::Bool(this_bool(this, "valueOf")?))
+}
+
+/// `parseFloat(string)`.
+pub fn parse_float(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
+    let s = conversions::to_string(agent, &arg(args, 0))?;
+    Ok(Value::Number(parse::parse_float(&s.to_str_lossy())))
+}
+
+/// `parseInt(string, radix)`.
+pub fn parse_int(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
+    let s = conversions::to_string(agent, &arg(args, 0))?;
+    let radix = to_number(agent, &arg(args, 1))?;
+    let radix = crate::js::number::to_uint32(radix) as i32;
+    Ok(Value::Number(parse::parse_int(&s.to_str_lossy(), radix)))
 }

@@ -70,6 +70,7 @@ const STATICS: &[Method] = &[
 const PROTO: &[Method] = &[("then", then), ("catch", catch), ("finally", finally)];
 
 pub fn install(realm: &mut Realm) {
+    crate::js::heap::count_held_values(held_values);
     let proto = realm.proto(Class::Other(Intrinsic::Promise));
     define_methods(&proto, PROTO);
     let tag = realm.symbols.to_string_tag.clone();
@@ -289,7 +290,8 @@ fn this_promise(this: &Value) -> JsResult<Obj> {
 fn make(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
     let executor = arg(args, 0);
     if !executor.is_function() {
-        return type_error("Promise resolver is not a function");
+        let shown = crate::js::conversions::display(agent.realm(), &executor);
+        return type_error(format!("Promise resolver {shown} is not a function"));
     }
     let promise = new_promise();
     let (resolve, reject) = resolving_functions(&promise);

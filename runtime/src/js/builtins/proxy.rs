@@ -18,6 +18,7 @@ pub fn install(realm: &mut Realm) {
         attrs::HIDDEN,
     );
     realm.define_builtin("Proxy", Value::Object(ctor));
+    realm.proxy_traps = Some(&crate::js::proxy::Traps);
 }
 
 /// A proxy of `target` through `handler`, both objects.

@@ -1,7 +1,8 @@
 //! Running a `RegExp`: the subject's code units, `RegExpBuiltinExec` with the `lastIndex`
 //! rules of global and sticky expressions, and the match arrays `exec` returns.
 
-use super::regexp::{state_of, Flags};
+use super::regexp_object::state_of;
+use super::regexp_syntax::{Flags, Subject};
 use crate::js::conversions;
 use crate::js::ops::{self, type_error};
 use crate::js::string::JsStr;
@@ -23,73 +24,6 @@ pub fn set_last_index(agent: &mut dyn Agent, re: &Obj, n: usize) -> JsResult<()>
         );
     }
     Ok(())
-}
-
-/// The string a pattern runs over: its code units, and for case-insensitive patterns
-/// without `u`/`v` a copy where `ſ` and `ı` stand apart (see [`fold_fix`]).
-pub struct Subject {
-    /// The code units.
-    pub units: Vec<u16>,
-    folded: Option<Vec<u16>>,
-}
-
-impl Subject {
-    /// The subject `s` is for a pattern with `flags`.
-    pub fn new(s: &JsStr, flags: Flags) -> Subject {
-        let units = s.to_utf16();
-        let folded = (flags.i && !flags.unicode() && units.iter().any(|&u| fold_fix(u) != u))
-            .then(|| units.iter().map(|&u| fold_fix(u)).collect());
-        Subject { units, folded }
-    }
-
-    /// The units the engine sees.
-    fn haystack(&self) -> &[u16] {
-        self.folded.as_deref().unwrap_or(&self.units)
-    }
-}
-
-/// Without `u`, case-insensitive matching compares upper cases, except that a character
-/// never matches an ASCII one it is not: `ſ` (U+017F) and `ı` (U+0131) only match
-/// themselves. `regress` folds them to `S` and `I`, so both the pattern and the subject
-/// carry them as noncharacters the engine folds to themselves.
-fn fold_fix(u: u16) -> u16 {
-    match u {
-        0x017F => 0xFDD0,
-        0x0131 => 0xFDD1,
-        u => u,
-    }
-}
-
-/// A case-insensitive pattern without `u`/`v` with [`fold_fix`] applied to its literal and
-/// `\uXXXX` characters.
-pub fn fold_fix_pattern(units: &[u16]) -> Vec<u16> {
-    let mut out = Vec::with_capacity(units.len());
-    let mut i = 0;
-    while i < units.len() {
-        let u = units[i];
-        if u != 0x5C {
-            out.push(fold_fix(u));
-            i += 1;
-            continue;
-        }
-        let hex = units
-            .get(i + 2..i + 6)
-            .filter(|_| units.get(i + 1) == Some(&0x75));
-        let code = hex
-            .map(String::from_utf16_lossy)
-            .and_then(|h| u16::from_str_radix(&h, 16).ok());
-        match code {
-            Some(c) if fold_fix(c) != c => {
-                out.push(fold_fix(c));
-                i += 6;
-            }
-            _ => {
-                out.extend(units.get(i..i + 2).unwrap_or(&units[i..]));
-                i += 2;
-            }
-        }
-    }
-    out
 }
 
 /// The leftmost match of `regex` in the subject starting at or after `start`.
@@ -213,4 +147,14 @@ fn indices(m: &regress::Match) -> Value {
     };
     o.set("groups", groups);
     Value::Object(o)
+}
+
+/// `AdvanceStringIndex`: the next index, past a whole surrogate pair with `unicode`.
+pub fn advance(units: &[u16], i: usize, unicode: bool) -> usize {
+    let pair = unicode
+        && units.get(i).is_some_and(|u| (0xD800..0xDC00).contains(u))
+        && units
+            .get(i + 1)
+            .is_some_and(|u| (0xDC00..0xE000).contains(u));
+    i + if pair { 2 } else { 1 }
 }

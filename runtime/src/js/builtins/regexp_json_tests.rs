@@ -1,9 +1,10 @@
 //! Tests of the `RegExp`, `JSON` and `structuredClone` built-ins run against a realm.
 
-use super::regexp::{create, Flags};
-use super::regexp_exec::{builtin_exec, captures, Subject};
+use super::regexp_exec::{builtin_exec, captures};
+use super::regexp_object::create;
 use super::regexp_replace::{regexp_replace, regexp_split};
 use super::regexp_string::regexp_match;
+use super::regexp_syntax::{Flags, Subject};
 use crate::js::ops::type_error;
 use crate::js::realm::Realm;
 use crate::js::string::JsStr;

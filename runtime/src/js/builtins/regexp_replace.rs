@@ -1,11 +1,11 @@
 //! `RegExp.prototype[Symbol.replace]` and `[Symbol.split]`: replacing matches by a
 //! template's expansion or a function's results, and splitting at matches.
 
-use super::regexp::state_of;
 use super::regexp_exec::{
-    builtin_exec, captures, find, groups, search, set_last_index, slice, Subject,
+    advance, builtin_exec, captures, find, groups, search, set_last_index, slice,
 };
-use super::regexp_string::advance;
+use super::regexp_object::state_of;
+use super::regexp_syntax::Subject;
 use crate::js::conversions::{to_number, to_string};
 use crate::js::ops;
 use crate::js::string::JsStr;

@@ -4,13 +4,14 @@
 //! its siblings where the realm's `Symbol` has those symbols.
 
 use super::iterators::{iterator, Source, Yield};
-use super::regexp::{
-    create, is_regexp, source_and_flags, state_of, this_regexp, with_program, Flags,
-};
 use super::regexp_exec::{
-    builtin_exec, find, last_index, match_array, set_last_index, slice, Subject,
+    advance, builtin_exec, find, last_index, match_array, set_last_index, slice,
+};
+use super::regexp_object::{
+    create, is_regexp, source_and_flags, state_of, this_regexp, with_program,
 };
 use super::regexp_replace::{regexp_replace, regexp_split};
+use super::regexp_syntax::{Flags, Subject};
 use crate::js::conversions::to_string;
 use crate::js::native::{arg, builtin, named, native, Method};
 use crate::js::ops::{self, type_error};
@@ -97,16 +98,6 @@ fn regexp_of(agent: &mut dyn Agent, pattern: &Value, flags: &str) -> JsResult<Ob
 /// The flags and program of a `RegExp` object (checked by the caller).
 fn flags_of(re: &Obj) -> Flags {
     state_of(&Value::Object(re.clone())).map_or_else(Flags::default, |(f, _)| f)
-}
-
-/// `AdvanceStringIndex`: the next index, past a whole surrogate pair with `unicode`.
-pub fn advance(units: &[u16], i: usize, unicode: bool) -> usize {
-    let pair = unicode
-        && units.get(i).is_some_and(|u| (0xD800..0xDC00).contains(u))
-        && units
-            .get(i + 1)
-            .is_some_and(|u| (0xDC00..0xE000).contains(u));
-    i + if pair { 2 } else { 1 }
 }
 
 fn string_match(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResult {

@@ -1,8 +1,7 @@
-//! Patterns: compiling one with `regress` (code points with `u`/`v`, code units without)
-//! and V8's words for its syntax errors, and the `source` text of a pattern.
+//! What the regex engine sees: the flags, patterns (compiled with `regress`: code points
+//! with `u`/`v`, code units without; V8's words for syntax errors; the `source` text) and
+//! subjects (a string's code units).
 
-use super::regexp::Flags;
-use super::regexp_exec::fold_fix_pattern;
 use crate::js::string::JsStr;
 
 /// Compiles a pattern: code points with `u`/`v`, code units without (so that a literal
@@ -38,6 +37,7 @@ pub fn compile(source: &JsStr, flags: Flags) -> Result<regress::Regex, String> {
 /// `regress` parses and compiles recursively, so a pattern past these would exhaust the
 /// native stack (about 1.5 KiB a nesting level, 200 bytes an alternative).
 const MAX_NESTING: usize = 128;
+
 const MAX_ALTERNATIVES: usize = 2000;
 
 /// Does the pattern nest groups or classes (classes nest with `v`), or list alternatives,
@@ -233,4 +233,137 @@ mod tests {
         assert_eq!(msg(&"[(]".repeat(1000), ""), None);
         assert_eq!(msg("a(b)c", ""), None);
     }
+}
+
+/// The flags of a regular expression.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Flags {
+    /// `d`: `hasIndices`.
+    pub d: bool,
+    /// `g`: `global`.
+    pub g: bool,
+    /// `i`: `ignoreCase`.
+    pub i: bool,
+    /// `m`: `multiline`.
+    pub m: bool,
+    /// `s`: `dotAll`.
+    pub s: bool,
+    /// `u`: `unicode`.
+    pub u: bool,
+    /// `v`: `unicodeSets`.
+    pub v: bool,
+    /// `y`: `sticky`.
+    pub y: bool,
+}
+
+impl Flags {
+    /// Parses a flags string: each of `dgimsuvy` at most once, and not both `u` and `v`.
+    pub fn parse(text: &str) -> Option<Flags> {
+        let mut f = Flags::default();
+        for c in text.chars() {
+            let slot = match c {
+                'd' => &mut f.d,
+                'g' => &mut f.g,
+                'i' => &mut f.i,
+                'm' => &mut f.m,
+                's' => &mut f.s,
+                'u' => &mut f.u,
+                'v' => &mut f.v,
+                'y' => &mut f.y,
+                _ => return None,
+            };
+            if *slot {
+                return None;
+            }
+            *slot = true;
+        }
+        (!(f.u && f.v)).then_some(f)
+    }
+
+    /// The canonical flags string (`dgimsuvy` order).
+    pub fn text(&self) -> String {
+        let all = [
+            (self.d, 'd'),
+            (self.g, 'g'),
+            (self.i, 'i'),
+            (self.m, 'm'),
+            (self.s, 's'),
+            (self.u, 'u'),
+            (self.v, 'v'),
+            (self.y, 'y'),
+        ];
+        all.iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect()
+    }
+
+    /// Does the pattern see code points rather than code units (`u` or `v`)?
+    pub fn unicode(&self) -> bool {
+        self.u || self.v
+    }
+}
+
+/// The string a pattern runs over: its code units, and for case-insensitive patterns
+/// without `u`/`v` a copy where `ſ` and `ı` stand apart (see [`fold_fix`]).
+pub struct Subject {
+    /// The code units.
+    pub units: Vec<u16>,
+    folded: Option<Vec<u16>>,
+}
+
+impl Subject {
+    /// The subject `s` is for a pattern with `flags`.
+    pub fn new(s: &JsStr, flags: Flags) -> Subject {
+        let units = s.to_utf16();
+        let folded = (flags.i && !flags.unicode() && units.iter().any(|&u| fold_fix(u) != u))
+            .then(|| units.iter().map(|&u| fold_fix(u)).collect());
+        Subject { units, folded }
+    }
+
+    /// The units the engine sees.
+    pub fn haystack(&self) -> &[u16] {
+        self.folded.as_deref().unwrap_or(&self.units)
+    }
+}
+
+/// Without `u`, case-insensitive matching compares upper cases, except that a character
+/// never matches an ASCII one it is not: `ſ` (U+017F) and `ı` (U+0131) only match
+/// themselves. `regress` folds them to `S` and `I`, so both the pattern and the subject
+/// carry them as noncharacters the engine folds to themselves.
+fn fold_fix(u: u16) -> u16 {
+    match u {
+        0x017F => 0xFDD0,
+        0x0131 => 0xFDD1,
+        u => u,
+    }
+}
+
+/// A case-insensitive pattern without `u`/`v` with [`fold_fix`] applied to its literal and
+/// `\uXXXX` characters.
+pub fn fold_fix_pattern(units: &[u16]) -> Vec<u16> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i];
+        if u != 0x5C {
+            out.push(fold_fix(u));
+            i += 1;
+            continue;
+        }
+        let hex = units
+            .get(i + 2..i + 6)
+            .filter(|_| units.get(i + 1) == Some(&0x75));
+        let code = hex
+            .map(String::from_utf16_lossy)
+            .and_then(|h| u16::from_str_radix(&h, 16).ok());
+        match code {
+            Some(c) if fold_fix(c) != c => {
+                out.push(fold_fix(c));
+                i += 6;
+            }
+            _ => {
+                out.extend(units.get(i..i + 2).unwrap_or(&units[i..]));
+                i += 2;
+            }
+        }
+    }
+    out
 }

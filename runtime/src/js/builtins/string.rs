@@ -47,8 +47,7 @@ const PROTO: &[Method] = &[
     ("replaceAll", replace_all),
 ];
 
-/// The longest string V8 makes, in code units.
-pub const MAX_LENGTH: usize = (1 << 29) - 24;
+pub use crate::js::string::MAX_LENGTH;
 
 /// Installs `String` and `String.prototype`.
 pub fn install(realm: &mut Realm) {
@@ -310,7 +309,7 @@ fn last_index_of(agent: &mut dyn Agent, this: &Value, args: &[Value]) -> JsResul
 fn pad(agent: &mut dyn Agent, this: &Value, args: &[Value], start: bool) -> JsResult {
     let method = if start { "padStart" } else { "padEnd" };
     let s = units(agent, this, method)?;
-    let max = super::array::to_length(agent, &arg(args, 0))?;
+    let max = conversions::to_length(agent, &arg(args, 0))?;
     if max <= s.len() {
         return string(&s);
     }

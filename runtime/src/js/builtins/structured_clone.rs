@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::array_buffer::DataView;
 use super::collections::{self, MapData};
-use super::regexp::{constructor_name, source_and_flags, with_program};
+use super::regexp_object::{constructor_name, source_and_flags, with_program};
 use crate::js::conversions::{iterate, keys, symbol_text, to_string};
 use crate::js::native::{arg, builtin, named};
 use crate::js::ops::{self, throw};

@@ -41,13 +41,22 @@ pub fn install(realm: &mut Realm) {
     proto.define_symbol(&to_primitive, builtin(primitive), attrs::HIDDEN);
 }
 
+/// Node's `ERR_INVALID_ARG_TYPE` for a callback that is not a function.
+fn not_a_callback(v: &Value) -> crate::js::Throw {
+    super::text::node_error(
+        crate::js::ErrorType::TypeError,
+        "ERR_INVALID_ARG_TYPE",
+        &format!(
+            "The \"callback\" argument must be of type function. {}",
+            super::text::received(v)
+        ),
+    )
+}
+
 fn schedule(agent: &mut dyn Agent, args: &[Value], repeat: bool, delay: f64) -> JsResult {
     let callback = arg(args, 0);
     if !callback.is_function() {
-        return type_error(format!(
-            "The \"callback\" argument must be of type function. Received {}",
-            callback.type_of()
-        ));
+        return Err(not_a_callback(&callback));
     }
     let delay = clamp_delay(delay);
     let timeout = Obj::host(Intrinsic::Timeout, TimeoutState { id: 0, delay });
@@ -101,10 +110,7 @@ fn clear(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
 fn queue_microtask(agent: &mut dyn Agent, _: &Value, args: &[Value]) -> JsResult {
     let callback = arg(args, 0);
     if !callback.is_function() {
-        return type_error(format!(
-            "The \"callback\" argument must be of type function. Received {}",
-            callback.type_of()
-        ));
+        return Err(not_a_callback(&callback));
     }
     agent.realm().enqueue(Box::new(move |agent| {
         crate::js::ops::call(agent, &callback, &Value::Undefined, &[]).map(drop)
