@@ -139,7 +139,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "h" => n * 3600.0,
         _ => return Err(bad()),
     };
-    if !(secs >= 0.0) {
+    // NaN and negatives are refused.
+    if secs.is_nan() || secs < 0.0 {
         return Err(bad());
     }
     Ok(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
@@ -163,7 +164,8 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         _ => return Err(bad()),
     };
     let bytes = n * (1u64 << shift) as f64;
-    if !(bytes >= 1.0) {
+    // NaN and anything under a byte are refused.
+    if bytes.is_nan() || bytes < 1.0 {
         return Err(bad());
     }
     // Saturates: a cap beyond what fits is no cap.

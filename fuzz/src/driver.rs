@@ -237,7 +237,7 @@ fn current_file(o: &Options) -> PathBuf {
 }
 
 /// Runs the loop in this process (a panic is caught and recorded; an abort ends the
-/// process, with the current input in [`current_file`] for a supervising parent).
+/// process, with the current input in `current_file` for a supervising parent).
 pub fn run(target: &Target, o: &Options) -> Report {
     let start = Instant::now();
     let mut report = Report::default();

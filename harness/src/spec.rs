@@ -14,7 +14,7 @@ use wasmexec::JsValue;
 pub struct Spec {
     /// What the fixture checks.
     pub description: String,
-    /// Guest arguments after argv[0].
+    /// Guest arguments after `argv[0]`.
     #[serde(default)]
     pub args: Vec<String>,
     /// The guest environment.

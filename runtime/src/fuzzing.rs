@@ -3,7 +3,7 @@
 //! linear memory is a plain byte vector; and the disk cache's entry checks.
 //!
 //! Host code here is called the way an engine calls it, except that a panic is not turned
-//! into a trap ([`crate::imports::guarded`] does that for real guests): it reaches the caller,
+//! into a trap (`imports::guarded` does that for real guests): it reaches the caller,
 //! so the fuzzer sees every panic as the bug it is.
 
 use std::collections::VecDeque;

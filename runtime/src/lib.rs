@@ -63,8 +63,8 @@
 //! | `wasmer` | | the wasmer engine (Cranelift and singlepass) |
 //! | `wasmi` | | the wasmi interpreter (starts at once, runs slower) |
 //! | `serde` | | `serde_json::Value` into [`JsValue`], and [`JsValue::to_json`] |
-//! | `wapc-provider` | | [`wapc_provider::WasmexecProvider`] for the `wapc` crate's `WapcHost` |
-//! | `net` | | `fetch` for guests, for the hosts [`Config::allow_net`] lists |
+//! | `wapc-provider` | | `wapc_provider::WasmexecProvider` for the `wapc` crate's `WapcHost` |
+//! | `net` | | `fetch` for guests, for the hosts `Config::allow_net` lists |
 //!
 //! ## Layout
 //!

@@ -252,10 +252,53 @@ impl Sizer {
     }
 }
 
+impl Heap {
+    /// Empties every object made on this heap that still lives (its properties, elements,
+    /// host state and prototype), for a guest being dropped: its objects refer to each other
+    /// in cycles (a prototype and its constructor, the global object and `globalThis`, any
+    /// the guest made) that reference counting alone never frees.
+    pub fn release_all(&self) {
+        let objects = std::mem::take(&mut *self.objects.borrow_mut());
+        for weak in objects {
+            let Some(o) = weak.upgrade() else { continue };
+            let parts = match o.try_borrow_mut() {
+                Ok(mut data) => (
+                    std::mem::take(&mut data.props),
+                    std::mem::take(&mut data.symbols),
+                    std::mem::replace(&mut data.kind, Kind::Ordinary),
+                    std::mem::take(&mut data.proto),
+                ),
+                Err(_) => continue,
+            };
+            // Dropped with no borrow held: they may hold the last references to others.
+            drop(parts);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::js::JsStr;
+
+    #[test]
+    fn release_all_frees_cycles() {
+        let heap = Heap::new(1 << 30);
+        let weak = {
+            let _scope = heap.enter();
+            let a = Obj::plain();
+            let b = Obj::plain();
+            a.set("peer", Value::Object(b.clone()));
+            b.set("peer", Value::Object(a.clone()));
+            Rc::downgrade(&a.0)
+        };
+        assert!(
+            weak.upgrade().is_some(),
+            "a cycle outlives its last outside reference"
+        );
+        heap.release_all();
+        assert!(weak.upgrade().is_none());
+    }
 
     #[test]
     fn charges_trigger_a_measure_that_counts_only_what_lives() {
