@@ -10,11 +10,12 @@
 //! resumed or repeated. The corpus (`fuzz/corpus/<target>/`, or `--corpus DIR`) is replayed
 //! first, then inputs are random bytes or mutations of corpus inputs.
 //!
-//! By default the loop runs in a child process the binary starts of itself: a panic is caught
+//! By default the loop runs in child processes the binary starts of itself: a panic is caught
 //! in the child, but an abort (a stack overflow, say) or a hang (an input running longer than
 //! `--hang`) kills it, and the parent then saves the input it was running and goes on with the
-//! next one. Reproducers go to `target/fuzz-crashes/<target>/` (or `--crashes DIR`); replay
-//! one with `--replay FILE`.
+//! next one. A child also makes way for a fresh one every `--restart-every` inputs or once it
+//! holds more than 2 GiB, so what the host keeps between inputs cannot pile up. Reproducers go
+//! to `target/fuzz-crashes/<target>/` (or `--crashes DIR`); replay one with `--replay FILE`.
 
 use std::io::{BufRead as _, Write as _};
 use std::panic::AssertUnwindSafe;
@@ -48,6 +49,10 @@ pub struct Options {
     pub fork: bool,
     /// An input running longer than this is a hang.
     pub hang: Duration,
+    /// Inputs one child process runs before a fresh one takes over.
+    pub restart_every: u64,
+    /// This process is a child of a supervising one.
+    pub child: bool,
 }
 
 impl Options {
@@ -64,12 +69,13 @@ impl Options {
             crashes: root.join("target").join("fuzz-crashes").join(target.name),
             fork: true,
             hang: Duration::from_secs(20),
+            restart_every: 5000,
+            child: false,
         }
     }
 
-    fn parse(target: &Target, args: &[String]) -> Result<(Options, bool), String> {
+    fn parse(target: &Target, args: &[String]) -> Result<Options, String> {
         let mut o = Options::new(target);
-        let mut child = false;
         let mut it = args.iter();
         while let Some(a) = it.next() {
             let mut value = || it.next().cloned().ok_or(format!("{a} needs a value"));
@@ -84,8 +90,9 @@ impl Options {
                 "--no-corpus" => o.corpus = None,
                 "--replay" => o.replay = Some(PathBuf::from(value()?)),
                 "--crashes" => o.crashes = PathBuf::from(value()?),
+                "--restart-every" => o.restart_every = number(value()?)?.max(1),
                 "--no-fork" => o.fork = false,
-                "--child" => child = true,
+                "--child" => o.child = true,
                 "-h" | "--help" => return Err(usage(target)),
                 _ => return Err(format!("unknown option {a}\n{}", usage(target))),
             }
@@ -93,7 +100,7 @@ impl Options {
         if o.time.is_some() && !args.iter().any(|a| a == "--iterations") {
             o.iterations = u64::MAX;
         }
-        Ok((o, child))
+        Ok(o)
     }
 
     fn to_args(&self) -> Vec<String> {
@@ -106,6 +113,8 @@ impl Options {
             self.seed.to_string(),
             "--hang".into(),
             self.hang.as_secs().to_string(),
+            "--restart-every".into(),
+            self.restart_every.to_string(),
             "--crashes".into(),
             self.crashes.display().to_string(),
         ];
@@ -126,7 +135,8 @@ impl Options {
 fn usage(target: &Target) -> String {
     format!(
         "usage: {} [--iterations N] [--seed N] [--start N] [--time SECS] [--hang SECS] \
-         [--corpus DIR | --no-corpus] [--replay FILE|DIR] [--crashes DIR] [--no-fork]",
+         [--corpus DIR | --no-corpus] [--replay FILE|DIR] [--crashes DIR] [--no-fork] \
+         [--restart-every N]",
         target.name
     )
 }
@@ -160,14 +170,14 @@ impl Report {
 /// The entry point of a target's binary.
 pub fn main(target: &Target) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (options, child) = match Options::parse(target, &args) {
+    let options = match Options::parse(target, &args) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let report = if child || !options.fork {
+    let report = if options.child || !options.fork {
         run(target, &options)
     } else {
         supervise(target, &options)
@@ -285,11 +295,23 @@ pub fn run(target: &Target, o: &Options) -> Report {
             one(&inp, i, &mut report);
             report.iterations += 1;
             i += 1;
+            // A child holding too much makes way for a fresh one (the parent goes on).
+            if o.child && i.is_multiple_of(256) && resident_bytes() > 2 << 30 {
+                break;
+            }
         }
     }
     let _ = std::fs::remove_file(&current);
     report.elapsed = start.elapsed();
     report
+}
+
+/// This process's resident memory.
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
 }
 
 /// Aborts the process when one input runs longer than `hang` (the parent records it).
@@ -307,84 +329,94 @@ fn watchdog(started: Arc<AtomicU64>, hang: Duration) {
         });
 }
 
-/// Runs the loop in child processes, restarting after each one an input killed.
+/// Runs the loop in child processes: a fresh one every `restart_every` inputs, and after each
+/// one an input killed.
 fn supervise(target: &Target, o: &Options) -> Report {
     let begin = Instant::now();
     let mut total = Report::default();
+    let end = o.start.saturating_add(o.iterations);
     let mut next = o.clone();
-    loop {
-        let mut args = next.to_args();
-        args.push("--child".into());
-        let exe = std::env::current_exe().expect("the running binary");
-        let child = Command::new(exe).args(&args).stdout(Stdio::piped()).spawn();
-        let mut child = match child {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("cannot start the fuzzing child: {e}");
-                return total;
-            }
-        };
-        let pid = child.id();
-        let out = child.stdout.take().expect("piped");
-        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("summary: ") {
-                for kv in rest.split(' ') {
-                    match kv.split_once('=') {
-                        Some(("replayed", v)) => total.replayed += v.parse().unwrap_or(0),
-                        Some(("iterations", v)) => total.iterations += v.parse().unwrap_or(0),
-                        _ => {}
-                    }
-                }
-            } else if let Some(p) = line.strip_prefix("reproducer: ") {
-                total.crashes.push(PathBuf::from(p));
-            } else {
-                println!("{line}");
+    next.child = true;
+    while next.start < end {
+        if let Some(t) = o.time {
+            match t.checked_sub(begin.elapsed()) {
+                Some(left) if !left.is_zero() => next.time = Some(left.max(Duration::from_secs(1))),
+                _ => break,
             }
         }
-        let status = child.wait().expect("waiting for the child");
-        if status.success() || status.code() == Some(1) {
-            break;
-        }
-        // Killed by an input: save it, then go on after it.
-        let current = o.crashes.join(format!(".current-{pid}"));
-        let Ok(record) = std::fs::read(&current) else {
-            eprintln!("the child died ({status}) without a current input");
-            break;
-        };
-        let _ = std::fs::remove_file(&current);
-        let (index, input) = record.split_at(8.min(record.len()));
-        let index = u64::from_le_bytes(index.try_into().unwrap_or([0xff; 8]));
-        let p = save(target, &o.crashes, input, "abort");
-        eprintln!(
-            "input {index} killed the process ({status}): saved {}",
-            p.display()
-        );
-        total.crashes.push(p);
-        let done = if index == u64::MAX {
-            0
-        } else {
-            index + 1 - next.start
+        next.iterations = (end - next.start).min(o.restart_every);
+        let (done, killed) = match child(target, &next, &mut total) {
+            Some(c) => c,
+            None => break,
         };
         total.iterations += done;
-        if index == u64::MAX {
-            // A corpus input: replaying it again would kill the next child too.
-            break;
-        }
-        next.start = index + 1;
-        next.iterations = next.iterations.saturating_sub(done);
-        if let Some(t) = o.time {
-            next.time = Some(t.saturating_sub(begin.elapsed()));
-            if next.time == Some(Duration::ZERO) {
-                break;
-            }
-        }
-        if next.iterations == 0 {
-            break;
+        next.start += done;
+        if killed {
+            // The input at `next.start` killed the child: it was saved; go on after it.
+            next.start += 1;
+            total.iterations += 1;
+        } else if done == 0 {
+            break; // the time ran out, or the child could not run any input
         }
     }
     total.elapsed = begin.elapsed();
     let _ = std::io::stdout().flush();
     total
+}
+
+/// Runs one child; returns how many generated inputs it finished and whether the next one
+/// killed it (then saved), or `None` if it could not run or a corpus input killed it.
+fn child(target: &Target, o: &Options, total: &mut Report) -> Option<(u64, bool)> {
+    let exe = std::env::current_exe().ok()?;
+    let mut child = Command::new(exe)
+        .args(o.to_args())
+        .arg("--child")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| eprintln!("cannot start the fuzzing child: {e}"))
+        .ok()?;
+    let pid = child.id();
+    let out = child.stdout.take()?;
+    let mut done = 0;
+    for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+        if let Some(rest) = line.strip_prefix("summary: ") {
+            for kv in rest.split(' ') {
+                match kv.split_once('=') {
+                    Some(("replayed", v)) => total.replayed += v.parse().unwrap_or(0),
+                    Some(("iterations", v)) => done = v.parse().unwrap_or(0),
+                    _ => {}
+                }
+            }
+        } else if let Some(p) = line.strip_prefix("reproducer: ") {
+            total.crashes.push(PathBuf::from(p));
+        } else {
+            println!("{line}");
+        }
+    }
+    let status = child.wait().ok()?;
+    if status.success() || status.code() == Some(1) {
+        return Some((done, false));
+    }
+    // Killed by an input: save it.
+    let current = o.crashes.join(format!(".current-{pid}"));
+    let Ok(record) = std::fs::read(&current) else {
+        eprintln!("the child died ({status}) without a current input");
+        return None;
+    };
+    let _ = std::fs::remove_file(&current);
+    let (index, input) = record.split_at(8.min(record.len()));
+    let index = u64::from_le_bytes(index.try_into().unwrap_or([0xff; 8]));
+    let p = save(target, &o.crashes, input, "abort");
+    eprintln!(
+        "input {index} killed the process ({status}): saved {}",
+        p.display()
+    );
+    total.crashes.push(p);
+    if index == u64::MAX {
+        // A corpus input: replaying it again would kill the next child too.
+        return None;
+    }
+    Some((index - o.start, true))
 }
 
 #[cfg(test)]
@@ -423,9 +455,9 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let (o, child) = Options::parse(&T, &args).unwrap();
-        assert!(!child);
-        let (again, _) = Options::parse(&T, &o.to_args()).unwrap();
+        let o = Options::parse(&T, &args).unwrap();
+        assert!(!o.child);
+        let again = Options::parse(&T, &o.to_args()).unwrap();
         assert_eq!((again.iterations, again.seed, again.time), (7, 3, o.time));
         assert!(again.corpus.is_none());
     }
