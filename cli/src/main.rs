@@ -170,8 +170,18 @@ fn main() -> ExitCode {
 }
 
 /// Prints a line on stderr; a stderr that is gone (a closed pipe) does not turn the exit
-/// status into a panic's.
+/// status into a panic's. Control characters and bidi overrides are escaped, whatever put them
+/// in the message (a guest's names reach error messages): it stays one line and reads as it is.
 pub fn error_line(line: &str) {
     use std::io::Write as _;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let mut clean = String::with_capacity(line.len());
+    for c in line.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            clean.extend(c.escape_default());
+        } else {
+            clean.push(c);
+        }
+    }
+    let _ = writeln!(std::io::stderr().lock(), "{clean}");
 }

@@ -1088,6 +1088,14 @@ fn malformed(cfg: &Cfg) -> Result<(), Failed> {
         bad_import[at] = 0xc3; // not UTF-8 in a name
         cases.push(("bad_name", bad_import));
     }
+    // An unknown import whose name breaks lines and turns text around (found by fuzzing:
+    // the name reached the error message as it was).
+    let mut newline_name = hello.clone();
+    let from = b"runtime.wasmWrite";
+    if let Some(at) = newline_name.windows(from.len()).position(|w| w == from) {
+        newline_name[at + 7] = b'\n';
+        cases.push(("newline_name", newline_name));
+    }
     let mut failures = Vec::new();
     for (what, bytes) in cases {
         let p = dir.join(format!("{what}.wasm"));

@@ -169,12 +169,19 @@ pub fn check(shape: &ModuleShape) -> Result<(), Error> {
     for (module, name) in &shape.imports {
         if crate::imports::lookup(module, name).is_none() {
             return Err(Error::UnknownImport {
-                module: module.clone(),
-                name: name.clone(),
+                module: printable(module),
+                name: printable(name),
             });
         }
     }
     Ok(())
+}
+
+/// A name from the module as it can appear in a one-line message: control characters, bidi
+/// overrides and quotes escaped (the guest chose it: it must not break lines or turn text
+/// around on a terminal).
+fn printable(name: &str) -> String {
+    name.escape_debug().to_string()
 }
 
 #[cfg(test)]
@@ -222,6 +229,17 @@ mod tests {
         assert!(err.contains("start function"), "{err}");
         shape.start = None;
         assert!(check(&shape).is_ok());
+    }
+
+    #[test]
+    fn unknown_names_print_on_one_line() {
+        let shape = ModuleShape {
+            imports: vec![("gojs".into(), "x\n\u{202e}y".into())],
+            exports: ["run", "resume", "getsp", "mem"].map(String::from).to_vec(),
+            start: None,
+        };
+        let err = check(&shape).unwrap_err().to_string();
+        assert!(err.contains(r"gojs::x\n\u{202e}y"), "{err}");
     }
 
     #[test]
