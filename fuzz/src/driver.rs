@@ -302,6 +302,7 @@ pub fn run(target: &Target, o: &Options) -> Report {
         }
     }
     let _ = std::fs::remove_file(&current);
+    crate::targets::remove_scratch(target.name);
     report.elapsed = start.elapsed();
     report
 }

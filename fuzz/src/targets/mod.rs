@@ -32,6 +32,15 @@ pub fn clear_scratch(target: &str) {
     let _ = std::fs::create_dir_all(&dir);
 }
 
+/// Removes the scratch directory of `target` (at the end of a run).
+pub fn remove_scratch(target: &str) {
+    let dir = std::env::temp_dir().join(format!("wasmexec-fuzz-{target}-{}", std::process::id()));
+    if dir.exists() {
+        restore_permissions(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 fn restore_permissions(dir: &Path) {
     use std::os::unix::fs::PermissionsExt as _;
     let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
