@@ -146,7 +146,14 @@ fn guest(name: &str) -> Result<PathBuf, Failed> {
 
 /// The suite's module cache for a configuration (`XDG_CACHE_HOME`).
 fn suite_cache(cfg: &Cfg) -> PathBuf {
-    work().join("cache").join(cfg.name)
+    // Emptied once per run: entries an earlier build wrote (under other settings) would
+    // sit next to this build's for the same module.
+    static FRESH: OnceLock<()> = OnceLock::new();
+    let root = work().join("cache");
+    FRESH.get_or_init(|| {
+        let _ = std::fs::remove_dir_all(&root);
+    });
+    root.join(cfg.name)
 }
 
 /// Compiles `guest` into the configuration's cache before a trial times it: a run stopped at

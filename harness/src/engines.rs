@@ -1,6 +1,7 @@
 //! The engine configurations trials run on: each engine compiled in, with each of its
 //! compiler tiers (wasmtime's Cranelift and Winch, wasmer's Cranelift and Singlepass; wasmi
-//! interprets).
+//! interprets), and wasmtime moving each guest through the tiers as it runs
+//! (`wasmtime-tiered`: from the interpreter to Winch to Cranelift code).
 
 use std::sync::{Mutex, OnceLock};
 
@@ -11,7 +12,8 @@ use wasmexec::{EngineKind, Runtime, Settings, Tier};
 pub struct EngineConfig {
     /// The engine.
     pub kind: EngineKind,
-    /// Its compiler: [`Tier::Optimized`] or [`Tier::Baseline`].
+    /// Its compiler: [`Tier::Optimized`] or [`Tier::Baseline`]; [`Tier::Auto`] for the
+    /// configuration that moves guests between tiers.
     pub tier: Tier,
 }
 
@@ -26,7 +28,7 @@ impl EngineConfig {
                 tier: Tier::Optimized,
             })
             .collect();
-        for kind in available {
+        for &kind in &available {
             if kind != EngineKind::Wasmi {
                 out.push(EngineConfig {
                     kind,
@@ -34,14 +36,26 @@ impl EngineConfig {
                 });
             }
         }
+        if available.contains(&EngineKind::Wasmtime) {
+            out.push(EngineConfig::TIERED);
+        }
         out
     }
+
+    /// wasmtime moving each guest from the interpreter (when wasmi is compiled in) to
+    /// baseline code at its first chance, and on to optimized code at the next (its first
+    /// event, or its first 10 ms of computing).
+    pub const TIERED: EngineConfig = EngineConfig {
+        kind: EngineKind::Wasmtime,
+        tier: Tier::Auto,
+    };
 
     /// `wasmtime`, `wasmtime-winch`, `wasmer`, `wasmer-singlepass`, `wasmi`.
     pub fn name(self) -> &'static str {
         match (self.kind, self.tier) {
             (EngineKind::Wasmtime, Tier::Baseline) => "wasmtime-winch",
             (EngineKind::Wasmer, Tier::Baseline) => "wasmer-singlepass",
+            (EngineKind::Wasmtime, Tier::Auto) => "wasmtime-tiered",
             (kind, _) => kind.name(),
         }
     }
@@ -64,13 +78,23 @@ impl EngineConfig {
         if let Some((_, r)) = all.iter().find(|(c, _)| *c == self) {
             return r;
         }
+        let tiered = self.tier == Tier::Auto;
         let settings = Settings {
             tier: self.tier,
+            // The fixed tiers run on their own code only; the tiered configuration starts
+            // every guest on the interpreter, with every tier's code compiled before it
+            // starts, so every guest moves, early and at points that do not depend on how
+            // fast the machine compiles.
+            interpreter_threshold: tiered.then_some(0),
+            tier_up_wait: tiered,
             ..Settings::default()
         };
-        let r = Runtime::with_settings(self.kind, settings)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .cache_dir(crate::target_dir().join("wasmexec-cache"));
+        let r = Runtime::with_settings(self.kind, settings).unwrap_or_else(|e| panic!("{e}"));
+        // Compiled code from the disk cache would start guests on optimized code at once.
+        let r = match tiered {
+            true => r,
+            false => r.cache_dir(crate::target_dir().join("wasmexec-cache")),
+        };
         let r: &'static Runtime = Box::leak(Box::new(r));
         all.push((self, r));
         r

@@ -125,6 +125,23 @@ impl Host {
         }
     }
 
+    /// An empty host standing in for `like` while its guest moves to another engine
+    /// ([`crate::tier_up`]): the engine instantiates with it, and `like` is swapped in
+    /// once the guest's state is there. It has `like`'s deadline and memory cap, the two
+    /// things an engine reads from the host when it instantiates.
+    pub(crate) fn stand_in(like: &Host) -> Host {
+        let stdio = Stdio {
+            stdin: Box::new(std::io::empty()),
+            stdin_fd: None,
+            stdout: Box::new(std::io::sink()),
+            stderr: Box::new(std::io::sink()),
+        };
+        let mut host = Host::new(stdio, ProcessInfo::current());
+        host.deadline = like.deadline;
+        host.memory_cap = like.memory_cap.clone();
+        host
+    }
+
     /// Measures the JS heap when enough was made since the last measure; the limit error
     /// if the guest holds more than its limit.
     pub fn check_js_heap(&mut self) -> Result<(), Abort> {

@@ -240,6 +240,8 @@ pub struct Instance {
     /// argv and environment, until `run` lays them out.
     pending_start: Option<StartArgs>,
     dead: Option<Abort>,
+    /// Whether the guest runs on the interpreter engine (wasmi).
+    pub(crate) on_interpreter: bool,
 }
 
 // SAFETY: the instance's state that is not `Send` is the guest's JS world and the host state
@@ -293,6 +295,7 @@ impl Instance {
             backend,
             pending_start: Some((args, env)),
             dead: None,
+            on_interpreter: false,
         })
     }
 
@@ -451,6 +454,7 @@ impl Instance {
             if !more(host) {
                 return Ok(Status::Idle);
             }
+            let host = self.host();
             if let Some(task) = host.realm.io.pop_front() {
                 self.run_task(task)?;
                 self.checkpoint()?;
@@ -474,6 +478,18 @@ impl Instance {
             self.run_timer(id)?;
             self.checkpoint()?;
         }
+    }
+
+    /// Whether the guest runs on an interpreter: on wasmi, or started there (see
+    /// [`crate::Settings::interpreter_threshold`]) and not moved to compiled code yet.
+    pub fn is_interpreted(&self) -> bool {
+        self.on_interpreter || self.backend.is_tiering()
+    }
+
+    /// How many times the guest moved to better code while it ran: from the interpreter to
+    /// baseline code, from baseline to optimized code (see [`crate::Tier::Auto`]).
+    pub fn tier_ups(&self) -> u32 {
+        self.backend.moves()
     }
 
     /// Runs one due timer.

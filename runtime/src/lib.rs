@@ -109,6 +109,7 @@ mod shape;
 mod stdio;
 mod syscall_js;
 mod table;
+mod tier_up;
 mod wapc;
 #[cfg(feature = "wapc-provider")]
 pub mod wapc_provider;

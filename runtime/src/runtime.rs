@@ -1,15 +1,21 @@
 //! [`Runtime`]: an engine, the modules it compiled (in memory, and on disk when asked), and
 //! the tiers: baseline code at once, optimized code compiled in the background.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cache::{self, DiskCache, EntryId};
+use crate::engine::tiered::Tiered;
+use crate::engine::tiered::{Pending, Upgrade};
 use crate::engine::{self, CodeTier, Compiled, EngineImpl, EngineKind, Settings, Tier};
 use crate::error::Error;
 use crate::instance::{Config, Instance};
 use crate::shape::{self, ModuleShape};
+use crate::tier_up;
+
+mod tiers;
 
 /// An engine plus a cache of the modules it compiled. Cheap to share between threads.
 pub struct Runtime {
@@ -21,12 +27,14 @@ pub struct Runtime {
 /// What the background compiler shares with the runtime.
 struct Shared {
     engine: Arc<dyn EngineImpl>,
+    /// wasmi, when first runs of large modules start on it ([`Settings::interpreter_threshold`]).
+    interpreter: Option<Arc<dyn EngineImpl>>,
     modules: Mutex<HashMap<String, Module>>,
     disk: OnceLock<Option<DiskCache>>,
     cache_dir: Option<PathBuf>,
     cache_limit: u64,
-    /// Modules being optimized in the background.
-    optimizing: Mutex<HashSet<String>>,
+    /// The optimized code being compiled in the background, by module.
+    optimizing: Mutex<HashMap<String, Arc<Upgrade>>>,
     /// `max_wasm_stack`, which changes code.
     code_settings: String,
 }
@@ -38,6 +46,10 @@ pub struct Module {
     shape: Arc<ModuleShape>,
     hash: String,
     tier: CodeTier,
+    /// The code is the interpreter's (see [`Settings::interpreter_threshold`]).
+    interpreted: bool,
+    /// Better code its instances move to once it is ready.
+    upgrade: Option<Arc<Upgrade>>,
 }
 
 impl Module {
@@ -54,7 +66,22 @@ impl Module {
     /// Whether its code came from the optimizing compiler (an interpreter's modules count as
     /// optimized: they have one tier).
     pub fn is_optimized(&self) -> bool {
-        self.tier == CodeTier::Optimized
+        self.tier == CodeTier::Optimized && !self.interpreted
+    }
+
+    /// Whether its instances start on the interpreter while compiled code is made for them
+    /// (see [`Settings::interpreter_threshold`]).
+    pub fn is_interpreted(&self) -> bool {
+        self.interpreted
+    }
+
+    /// Interpreted, baseline, optimized: which code replaces which.
+    fn rank(&self) -> u8 {
+        match (self.interpreted, self.tier) {
+            (true, _) => 0,
+            (false, CodeTier::Baseline) => 1,
+            (false, CodeTier::Optimized) => 2,
+        }
     }
 }
 
@@ -70,10 +97,17 @@ impl Runtime {
 
     /// A runtime on `kind` with these settings.
     pub fn with_settings(kind: EngineKind, settings: Settings) -> Result<Runtime, Error> {
-        let engine = Arc::from(engine::new(kind, &settings)?);
+        let engine: Arc<dyn EngineImpl> = Arc::from(engine::new(kind, &settings)?);
+        let mut shared = Shared::new(engine.clone(), &settings);
+        let auto = settings.tier == Tier::Auto;
+        if auto && engine.has_baseline() && settings.interpreter_threshold.is_some() {
+            shared.interpreter = engine::new(EngineKind::Wasmi, &settings)
+                .ok()
+                .map(Arc::from);
+        }
         Ok(Runtime {
             kind,
-            shared: Arc::new(Shared::new(engine, &settings)),
+            shared: Arc::new(shared),
             settings,
         })
     }
@@ -83,6 +117,7 @@ impl Runtime {
     fn shared_mut(&mut self) -> &mut Shared {
         if Arc::get_mut(&mut self.shared).is_none() {
             let mut fresh = Shared::new(self.shared.engine.clone(), &self.settings);
+            fresh.interpreter = self.shared.interpreter.clone();
             fresh.cache_dir = self.shared.cache_dir.clone();
             fresh.cache_limit = self.shared.cache_limit;
             self.shared = Arc::new(fresh);
@@ -133,28 +168,21 @@ impl Runtime {
         shape::check(&shape)?;
         let shape = Arc::new(shape);
         let s = &self.shared;
-        let has_tiers = s.engine.has_baseline();
-        let tier = match self.settings.tier {
-            Tier::Baseline if has_tiers => CodeTier::Baseline,
-            Tier::Auto if has_tiers => match s.load(&hash, CodeTier::Optimized) {
-                Some(m) => {
-                    return Ok(s.remember(Module::new(m, &shape, &hash, CodeTier::Optimized)))
-                }
-                None => CodeTier::Baseline,
-            },
-            _ => CodeTier::Optimized,
-        };
-        let (compiled, fresh) = match s.load(&hash, tier) {
-            Some(m) => (m, false),
-            None => (s.engine.compile(wasm, tier)?, true),
-        };
-        let module = s.remember(Module::new(compiled, &shape, &hash, tier));
-        let optimize_later = self.settings.tier == Tier::Auto && tier == CodeTier::Baseline;
-        match (optimize_later, fresh) {
-            (true, _) => Shared::optimize_in_background(&self.shared, wasm, &module, fresh),
-            (false, true) => s.store(&module),
-            (false, false) => {}
+        if s.engine.has_baseline() && self.settings.tier != Tier::Optimized {
+            return self.compile_tiered(wasm, &shape, &hash);
         }
+        if let Some(code) = s.load(&hash, CodeTier::Optimized) {
+            return Ok(s.remember(Module::new(code, &shape, &hash, CodeTier::Optimized)));
+        }
+        let bytes = match s.engine.has_baseline() {
+            true => tier_up::prepare(wasm).map(Cow::Owned),
+            false => None,
+        };
+        let code = s
+            .engine
+            .compile(bytes.as_deref().unwrap_or(wasm), CodeTier::Optimized)?;
+        let module = s.remember(Module::new(code, &shape, &hash, CodeTier::Optimized));
+        s.store(&module);
         Ok(module)
     }
 
@@ -168,11 +196,22 @@ impl Runtime {
             .timeout
             .and_then(|d| std::time::Instant::now().checked_add(d));
         host.fs().deadline = host.deadline;
-        let backend =
-            self.shared
-                .engine
-                .instantiate(&module.compiled, host, config.timeout.is_some())?;
-        Instance::new(backend, config)
+        let timeout = config.timeout.is_some();
+        let engine = match (module.interpreted, &self.shared.interpreter) {
+            (true, Some(interpreter)) => interpreter,
+            _ => &self.shared.engine,
+        };
+        let mut backend = engine.instantiate(&module.compiled, host, timeout)?;
+        if let Some(upgrade) = &module.upgrade {
+            let pending = Pending {
+                upgrade: upgrade.clone(),
+                timeout,
+            };
+            backend = Box::new(Tiered::new(backend, pending, module.interpreted));
+        }
+        let mut instance = Instance::new(backend, config)?;
+        instance.on_interpreter = self.kind == EngineKind::Wasmi;
+        Ok(instance)
     }
 }
 
@@ -183,35 +222,25 @@ impl Module {
             shape: shape.clone(),
             hash: hash.to_string(),
             tier,
+            interpreted: false,
+            upgrade: None,
         }
     }
-}
-
-/// Threads for background compiles: all cores but one, which the guest keeps.
-fn background_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(cores.saturating_sub(1).max(1))
-            .thread_name(|i| format!("wasmexec-optimize-{i}"))
-            .build()
-            .ok()
-    })
-    .as_ref()
 }
 
 impl Shared {
     fn new(engine: Arc<dyn EngineImpl>, settings: &Settings) -> Shared {
         Shared {
             engine,
+            interpreter: None,
             modules: Mutex::new(HashMap::new()),
             disk: OnceLock::new(),
             cache_dir: None,
             cache_limit: cache::DEFAULT_LIMIT,
-            optimizing: Mutex::new(HashSet::new()),
+            optimizing: Mutex::new(HashMap::new()),
             code_settings: format!(
-                "max_wasm_stack={} memory_reservation={:?}",
+                // Code is compiled from modules `tier_up::prepare` rewrote.
+                "max_wasm_stack={} memory_reservation={:?} prepared=1",
                 settings.max_wasm_stack, settings.memory_reservation
             ),
         }
@@ -247,7 +276,9 @@ impl Shared {
     /// Writes a module's code to the disk cache (a cache that cannot be written only costs
     /// time); optimized code replaces baseline code.
     fn store(&self, module: &Module) {
-        let Some(disk) = self.disk() else { return };
+        let Some(disk) = self.disk().filter(|_| !module.interpreted) else {
+            return;
+        };
         let Some(bytes) = self.engine.serialize(&module.compiled) else {
             return;
         };
@@ -265,46 +296,12 @@ impl Shared {
     fn remember(&self, module: Module) -> Module {
         let mut modules = lock(&self.modules);
         match modules.get(&module.hash) {
-            Some(m) if m.tier == CodeTier::Optimized => m.clone(),
+            // Better code replaces worse, never the reverse.
+            Some(m) if m.rank() > module.rank() => m.clone(),
             _ => {
                 modules.insert(module.hash.clone(), module.clone());
                 module
             }
-        }
-    }
-
-    /// Stores the baseline `module` (if `fresh`) and compiles optimized code for it on
-    /// background threads, which then replaces it in memory and on disk. Nothing waits for
-    /// this: a process that ends first simply leaves it undone (entries are written whole or
-    /// not at all).
-    fn optimize_in_background(shared: &Arc<Shared>, wasm: &[u8], module: &Module, fresh: bool) {
-        if !lock(&shared.optimizing).insert(module.hash.clone()) {
-            return;
-        }
-        let hash = module.hash.clone();
-        let (shared2, wasm, module) = (shared.clone(), wasm.to_vec(), module.clone());
-        let job = move || {
-            let shared = shared2;
-            if fresh {
-                shared.store(&module);
-            }
-            let compile = || shared.engine.compile(&wasm, CodeTier::Optimized).ok();
-            let optimized = match background_pool() {
-                Some(pool) => pool.install(compile),
-                None => compile(),
-            };
-            if let Some(compiled) = optimized {
-                let m = Module::new(compiled, &module.shape, &module.hash, CodeTier::Optimized);
-                shared.store(&m);
-                lock(&shared.modules).insert(m.hash.clone(), m);
-            }
-            lock(&shared.optimizing).remove(&module.hash);
-        };
-        let spawned = std::thread::Builder::new()
-            .name("wasmexec-optimize".into())
-            .spawn(job);
-        if spawned.is_err() {
-            lock(&shared.optimizing).remove(&hash);
         }
     }
 }

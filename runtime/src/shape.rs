@@ -15,21 +15,22 @@ pub struct ModuleShape {
     pub start: Option<u32>,
 }
 
-const IMPORT_SECTION: u8 = 2;
-const EXPORT_SECTION: u8 = 7;
+pub(crate) const IMPORT_SECTION: u8 = 2;
+pub(crate) const EXPORT_SECTION: u8 = 7;
 const START_SECTION: u8 = 8;
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// A cursor over a module's bytes (also used to rewrite them, see [`crate::tier_up`]).
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
 }
 
-fn malformed(what: &str) -> Error {
+pub(crate) fn malformed(what: &str) -> Error {
     Error::InvalidModule(format!("malformed module: {what}"))
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Result<u8, Error> {
+    pub(crate) fn byte(&mut self) -> Result<u8, Error> {
         let b = *self
             .bytes
             .get(self.pos)
@@ -38,7 +39,7 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
-    fn leb_u32(&mut self) -> Result<u32, Error> {
+    pub(crate) fn leb_u32(&mut self) -> Result<u32, Error> {
         let mut result: u64 = 0;
         for shift in (0..35).step_by(7) {
             let b = self.byte()?;
@@ -50,7 +51,7 @@ impl<'a> Reader<'a> {
         Err(malformed("integer too long"))
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
         let end = self
             .pos
             .checked_add(n)
@@ -61,7 +62,7 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn name(&mut self) -> Result<String, Error> {
+    pub(crate) fn name(&mut self) -> Result<String, Error> {
         let n = self.leb_u32()? as usize;
         let b = self.take(n)?;
         String::from_utf8(b.to_vec()).map_err(|_| malformed("name is not UTF-8"))

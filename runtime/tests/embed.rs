@@ -14,27 +14,29 @@ fn plugin_wasm() -> &'static [u8] {
     WASM.get_or_init(|| common::go_guest("plugin"))
 }
 
+/// The `myHost` object the plugin expects: `log` appends to `log`.
+fn host_object(log: Arc<Mutex<Vec<String>>>) -> JsValue {
+    JsValue::object([(
+        "log",
+        JsValue::function(move |_, args| {
+            log.lock().unwrap().push(
+                args.first()
+                    .and_then(JsValue::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            );
+            Ok(JsValue::Undefined)
+        }),
+    )])
+}
+
 fn with_plugin(kind: EngineKind, log: Arc<Mutex<Vec<String>>>) -> wasmexec::Instance {
     let runtime = Runtime::new(kind).unwrap();
     let module = runtime.compile(plugin_wasm()).unwrap();
     let config = Config::new()
         .args(["plugin"])
         .stdout(std::io::sink())
-        .global(
-            "myHost",
-            JsValue::object([(
-                "log",
-                JsValue::function(move |_, args| {
-                    log.lock().unwrap().push(
-                        args.first()
-                            .and_then(JsValue::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                    );
-                    Ok(JsValue::Undefined)
-                }),
-            )]),
-        )
+        .global("myHost", host_object(log))
         .host_call(|b, n, o, payload| match (b, n, o) {
             ("app", "users", "display_name") => {
                 Ok(String::from_utf8_lossy(payload).to_uppercase().into_bytes())
@@ -428,5 +430,158 @@ fn errors_keep_their_sources() {
         Err(e @ Error::Io(_)) => assert!(e.source().is_some(), "{e}"),
         Err(e) => panic!("expected an I/O error, got {e:?}"),
         Ok(_) => panic!("mounting a missing directory must fail"),
+    }
+}
+
+#[test]
+fn a_first_run_on_the_interpreter_moves_to_compiled_code_with_its_state() {
+    use wasmexec::{Settings, Tier};
+    if !EngineKind::Wasmi.is_available() {
+        return;
+    }
+    for kind in [EngineKind::Wasmtime, EngineKind::Wasmer] {
+        if !kind.is_available() {
+            continue;
+        }
+        // The move happens whenever the code is ready.
+        let settings = Settings {
+            tier: Tier::Auto,
+            interpreter_threshold: Some(0),
+            ..Settings::default()
+        };
+        let runtime = Runtime::with_settings(kind, settings).unwrap();
+        let module = runtime.compile(plugin_wasm()).unwrap();
+        assert!(module.is_interpreted(), "{kind}: starts on the interpreter");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let config = Config::new()
+            .stdout(std::io::sink())
+            .global("myHost", host_object(log.clone()));
+        let mut guest = runtime.instantiate(&module, config).unwrap();
+        assert!(guest.is_interpreted(), "{kind}");
+        guest.run().unwrap();
+        // State made on the interpreter: a counter closure over a Go variable.
+        let counter = guest.call("makeCounter", &[]).unwrap();
+        let JsValue::Object(methods) = &counter else {
+            panic!("{kind}: {counter:?}")
+        };
+        let method = methods
+            .iter()
+            .find(|(k, _)| k == "next")
+            .expect("next")
+            .1
+            .clone();
+        let next = |guest: &mut wasmexec::Instance| guest.call_function(&method, &[]).unwrap();
+        assert_eq!(next(&mut guest), JsValue::Number(1.0), "{kind}");
+        // The compiled code arrives in the background (a liveness bound, not a timing
+        // assertion); the next call moves the guest.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+        while runtime.compile(plugin_wasm()).unwrap().is_interpreted() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{kind}: never compiled"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(
+            next(&mut guest),
+            JsValue::Number(2.0),
+            "{kind}: the count moved"
+        );
+        assert!(!guest.is_interpreted(), "{kind}: moved to compiled code");
+        assert_eq!(next(&mut guest), JsValue::Number(3.0), "{kind}");
+        assert_eq!(
+            guest
+                .call("add", &[JsValue::from(2.0), JsValue::from(3.5)])
+                .unwrap(),
+            JsValue::Number(5.5)
+        );
+        assert_eq!(
+            log.lock().unwrap().as_slice(),
+            ["plugin starting"],
+            "{kind}: main ran once, on the interpreter"
+        );
+        // A later instance of the same module starts on the compiled code.
+        let module = runtime.compile(plugin_wasm()).unwrap();
+        let config = Config::new()
+            .stdout(std::io::sink())
+            .global("myHost", host_object(Arc::new(Mutex::new(Vec::new()))));
+        let later = runtime.instantiate(&module, config).unwrap();
+        assert!(!later.is_interpreted(), "{kind}");
+    }
+}
+
+#[test]
+fn a_guest_computing_on_the_interpreter_is_stopped_and_moved() {
+    use wasmexec::{Settings, Tier};
+    if !EngineKind::Wasmi.is_available() {
+        return;
+    }
+    static BENCH: OnceLock<Vec<u8>> = OnceLock::new();
+    let wasm = BENCH.get_or_init(|| common::go_guest("bench"));
+    // SHA-256 over 64 MiB, with no event on the way: the guest only moves if the
+    // interpreter stops it at a goroutine switch.
+    let run = |kind: EngineKind, settings: Settings| {
+        let runtime = Runtime::with_settings(kind, settings).unwrap();
+        let module = runtime.compile(wasm).unwrap();
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let config = Config::new()
+            .args(["bench", "cpu"])
+            .stdout(SharedBuf(out.clone()));
+        let mut guest = runtime.instantiate(&module, config).unwrap();
+        assert_eq!(guest.run_to_exit().unwrap(), 0);
+        let text = String::from_utf8(out.lock().unwrap().clone()).unwrap();
+        let sum = text
+            .lines()
+            .find(|l| l.starts_with("sum "))
+            .unwrap()
+            .to_string();
+        (module.is_interpreted(), guest.tier_ups(), sum)
+    };
+    let compiled = run(
+        EngineKind::Wasmtime,
+        Settings {
+            tier: Tier::Baseline,
+            ..Settings::default()
+        },
+    );
+    assert_eq!((compiled.0, compiled.1), (false, 0), "baseline code only");
+    // From the interpreter to baseline code and on to optimized code: two moves, or one
+    // when the guest starts on baseline code. wasmer moves from its baseline code between
+    // events only, and this guest has none.
+    let cases = [
+        (EngineKind::Wasmtime, Some(0), 2),
+        (EngineKind::Wasmtime, None, 1),
+        (EngineKind::Wasmer, Some(0), 1),
+    ];
+    for (kind, threshold, moves) in cases {
+        if !kind.is_available() {
+            continue;
+        }
+        let tiered = run(
+            kind,
+            Settings {
+                tier: Tier::Auto,
+                interpreter_threshold: threshold,
+                tier_up_wait: true,
+                ..Settings::default()
+            },
+        );
+        let what = format!("{kind}, threshold {threshold:?}");
+        assert_eq!(tiered.0, threshold.is_some(), "{what}: the first code");
+        assert_eq!(tiered.1, moves, "{what}: moves while computing");
+        assert_eq!(tiered.2, compiled.2, "{what}: the same hash");
+    }
+}
+
+/// A writer into a shared buffer.
+struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

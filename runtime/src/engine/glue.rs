@@ -7,6 +7,8 @@ use std::any::Any;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
+use super::state::Snapshot;
+use super::tiered::Upgrade;
 use super::Backend;
 use crate::abi::Memory;
 use crate::error::{Abort, Error};
@@ -37,6 +39,11 @@ pub struct Ctx<X> {
     /// Shared, so a host function reaches an export without cloning its typed handle
     /// (cloning a wasmtime `TypedFunc` clones its registered type: measurable per call).
     pub exports: Option<Rc<X>>,
+    /// The compiled code a guest on the interpreter moves to: once it is ready, the
+    /// interpreter asks the guest to stop at its next goroutine switch.
+    pub tier_up: Option<std::sync::Arc<Upgrade>>,
+    /// Set when the guest's loop stopped as asked, a goroutine switch pending.
+    pub preempted: bool,
 }
 
 impl<X> Ctx<X> {
@@ -45,6 +52,8 @@ impl<X> Ctx<X> {
         Ctx {
             host,
             exports: None,
+            tier_up: None,
+            preempted: false,
         }
     }
 }
@@ -76,6 +85,17 @@ pub trait Access<X> {
     fn getsp(&mut self, exports: &X) -> Result<i32, Abort>;
     /// Calls `run(argc, argv)`.
     fn run(&mut self, exports: &X, argc: i32, argv: i32) -> Result<(), Abort>;
+    /// Copies out linear memory and the exported globals.
+    fn save(&mut self, exports: &X) -> Result<Snapshot, Abort>;
+    /// Grows linear memory to the snapshot's size, copies it in, and sets the globals.
+    fn load(&mut self, exports: &X, snapshot: &Snapshot) -> Result<(), Abort>;
+    /// Carries out the goroutine switch a preempted loop left pending (the module's
+    /// [`super::state::LOOP_EXPORT`]), up to Go's next pause.
+    fn continue_loop(&mut self, exports: &X) -> Result<(), Abort>;
+    /// Gets ready to be asked to stop for `upgrade` (the interpreter runs on fuel slices).
+    fn arm(&mut self, upgrade: std::sync::Arc<Upgrade>) {
+        self.ctx().tier_up = Some(upgrade);
+    }
 }
 
 /// The guest seen through a store or a caller handle `S`.
@@ -143,6 +163,111 @@ impl<S: Access<X>, X: 'static> Backend for TopLevel<S, X> {
         let ex = self.guest.exports()?;
         self.guest.0.run(&ex, argc, argv)
     }
+
+    fn snapshot(&mut self) -> Result<Snapshot, Abort> {
+        let ex = self.guest.exports()?;
+        self.guest.0.save(&ex)
+    }
+
+    fn restore(&mut self, snapshot: &Snapshot) -> Result<(), Abort> {
+        let ex = self.guest.exports()?;
+        self.guest.0.load(&ex, snapshot)
+    }
+
+    fn continue_loop(&mut self) -> Result<(), Abort> {
+        let ex = self.guest.exports()?;
+        self.guest.0.continue_loop(&ex)
+    }
+
+    fn arm(&mut self, upgrade: Option<std::sync::Arc<Upgrade>>) {
+        match upgrade {
+            Some(u) => self.guest.0.arm(u),
+            None => self.guest.0.ctx().tier_up = None,
+        }
+    }
+
+    fn take_preempted(&mut self) -> bool {
+        std::mem::take(&mut self.guest.0.ctx().preempted)
+    }
+}
+
+/// The globals a module exports for moving between engines ([`crate::tier_up`]), in index
+/// order, looked up with `get` until the first missing one.
+pub fn movable_globals<G>(mut get: impl FnMut(&str) -> Option<G>) -> Vec<G> {
+    (0..)
+        .map_while(|i| get(&super::state::global_export(i)))
+        .collect()
+}
+
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+/// Go's `stackPreempt`: a stack guard no stack pointer is above, so the goroutine's next
+/// function prologue enters the scheduler, which preempts it.
+const STACK_PREEMPT: u64 = 0xFFFF_FFFF_FFFF_FADE;
+/// Offsets in Go's `g` (`stackguard0`, `m`) and `m` (`g0`): ones Go's assembly and linker
+/// rely on, the same in every release.
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+const G_STACKGUARD0: u64 = 16;
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+const G_M: u64 = 48;
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+const M_G0: u64 = 0;
+
+/// Marks the goroutine `g` (the guest's current one) for preemption, as Go's scheduler
+/// marks one that ran too long, so the guest soon switches goroutines; not the scheduler's
+/// own `g0`, which is never preempted. Wild values in guest memory only make the request
+/// miss (the host asks again later).
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+pub fn mark_for_preemption(mem: &mut [u8], g: u64) {
+    let span = |at: u64| {
+        let at = usize::try_from(at).ok()?;
+        Some(at..at.checked_add(8)?)
+    };
+    let word = |mem: &[u8], at: u64| {
+        let bytes = mem.get(span(at)?)?;
+        Some(u64::from_le_bytes(bytes.try_into().ok()?))
+    };
+    let g0 = g
+        .checked_add(G_M)
+        .and_then(|at| word(mem, at))
+        .and_then(|m| word(mem, m.checked_add(M_G0)?));
+    if g == 0 || g0.is_none_or(|g0| g0 == g) {
+        return;
+    }
+    if let Some(guard) = g
+        .checked_add(G_STACKGUARD0)
+        .and_then(span)
+        .and_then(|r| mem.get_mut(r))
+    {
+        guard.copy_from_slice(&STACK_PREEMPT.to_le_bytes());
+    }
+}
+
+/// The fault of a module without the loop [`crate::tier_up::prepare`] adds.
+pub fn not_prepared() -> Abort {
+    Abort::Fault("the module was not prepared to move between engines".into())
+}
+
+/// What the loop's status means: [`super::state::LOOP_PREEMPTED`] is recorded in `ctx`.
+pub fn loop_status<X>(ctx: &mut Ctx<X>, status: i32) {
+    ctx.preempted |= status == super::state::LOOP_PREEMPTED;
+}
+
+/// The pages linear memory must grow by to take `snapshot`, whose module has `globals`
+/// globals and `current` bytes of memory now; a fault if the snapshot does not fit.
+pub fn pages_to_grow(snapshot: &Snapshot, globals: usize, current: u64) -> Result<u64, Abort> {
+    if globals != snapshot.globals.len() {
+        return Err(snapshot_mismatch("another number of globals"));
+    }
+    (snapshot.memory.len() as u64)
+        .checked_sub(current)
+        .filter(|n| n % (1 << 16) == 0)
+        .map(|n| n >> 16)
+        .ok_or_else(|| snapshot_mismatch("memory of another size"))
+}
+
+/// The fault of a snapshot that does not fit the instance it is loaded into.
+pub fn snapshot_mismatch(what: &str) -> Abort {
+    Abort::Fault(format!("moving the guest between engines: {what}"))
 }
 
 /// How a backend defines each kind of import under `module::name`.

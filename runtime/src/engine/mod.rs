@@ -10,8 +10,12 @@ use std::sync::Arc;
 use crate::error::{Abort, Error};
 use crate::guest::Guest;
 use crate::host::Host;
+use state::Snapshot;
+use tiered::Upgrade;
 
 pub mod glue;
+pub(crate) mod state;
+pub(crate) mod tiered;
 #[cfg(feature = "wasmer")]
 pub mod wasmer;
 #[cfg(feature = "wasmer")]
@@ -95,6 +99,25 @@ pub(crate) trait Backend {
     fn guest(&mut self) -> &mut dyn Guest;
     /// Calls the `run(argc, argv)` export.
     fn start(&mut self, argc: i32, argv: i32) -> Result<(), Abort>;
+    /// Linear memory and the exported globals (see [`crate::tier_up`]), between two events.
+    fn snapshot(&mut self) -> Result<Snapshot, Abort>;
+    /// Takes the state of a snapshot of the same module from another engine.
+    fn restore(&mut self, snapshot: &Snapshot) -> Result<(), Abort>;
+    /// Carries out a goroutine switch a preempted loop left pending (see [`crate::tier_up`]).
+    fn continue_loop(&mut self) -> Result<(), Abort>;
+    /// Arms (or, with `None`, disarms) the interpreter's request to stop once `upgrade`'s
+    /// code is ready.
+    fn arm(&mut self, upgrade: Option<Arc<Upgrade>>);
+    /// Whether the last call stopped as asked, a goroutine switch pending (and clears it).
+    fn take_preempted(&mut self) -> bool;
+    /// Whether the guest runs on the interpreter, waiting to move to compiled code.
+    fn is_tiering(&self) -> bool {
+        false
+    }
+    /// How many times the guest moved to better code.
+    fn moves(&self) -> u32 {
+        0
+    }
 }
 
 /// A compiled module of one engine (each backend downcasts to its own module type).
@@ -112,12 +135,14 @@ pub enum CodeTier {
 /// Which compiler a [`crate::Runtime`] uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Tier {
-    /// Optimized code from the cache if there is some; otherwise baseline code at once, while
-    /// the optimizing compiler runs in the background, for later compiles of the same module
-    /// in this process and, through the disk cache, for later runs.
+    /// Optimized code from the cache if there is some; otherwise baseline code at once (or,
+    /// for a large module, the interpreter: [`Settings::interpreter_threshold`]), while the
+    /// optimizing compiler runs in the background. Running instances move to the better
+    /// code as soon as it is ready (see [`crate::Instance::tier_ups`]); later compiles of
+    /// the same module in this process and, through the disk cache, later runs start on it.
     #[default]
     Auto,
-    /// The baseline compiler only.
+    /// The baseline compiler only (no interpreter first, no optimized code).
     Baseline,
     /// The optimizing compiler only.
     Optimized,
@@ -233,7 +258,26 @@ pub struct Settings {
     /// [`crate::Config::max_memory`] you use. It changes compiled code, so it is part of
     /// the cache key. wasmi allocates memory as it grows and ignores it.
     pub memory_reservation: Option<u64>,
+    /// With [`Tier::Auto`], and wasmi compiled in besides a compiling
+    /// engine: a module of at least this many bytes that has no compiled code yet (in memory
+    /// or in the disk cache) starts on the interpreter at once, while baseline code is
+    /// compiled on background threads; the guest moves to that code as soon as it is ready
+    /// (at its next event, or stopped at its next goroutine switch if it keeps computing).
+    /// `None`: first runs wait for baseline code. The interpreter runs while the compiler
+    /// works, where the guest would otherwise wait: a short program is done before any
+    /// code is compiled (hello: 0.05 s where compiling it first takes 0.3 s).
+    pub interpreter_threshold: Option<usize>,
+    /// Makes [`crate::Runtime::compile`] return only once the code of every tier is made,
+    /// while instances still start on the first tier and move at their first chance (their
+    /// first event, or their first milliseconds of computing): tests then see every move,
+    /// early and at points that do not depend on how fast the machine compiles.
+    pub tier_up_wait: bool,
 }
+
+/// The default [`Settings::interpreter_threshold`]: every first run starts on the
+/// interpreter (even a small module's baseline code takes longer to compile than Node takes
+/// to start it).
+pub const INTERPRETER_THRESHOLD: usize = 0;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -242,6 +286,8 @@ impl Default for Settings {
             max_wasm_stack: 8 << 20,
             tier: Tier::default(),
             memory_reservation: None,
+            interpreter_threshold: Some(INTERPRETER_THRESHOLD),
+            tier_up_wait: false,
         }
     }
 }

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 use wasmer::sys::vm::TrapCode;
 use wasmer::{
     Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView, Module, RuntimeError,
-    Store, TypedFunction,
+    Store, TypedFunction, Value,
 };
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::state::{GlobalValue, Snapshot};
 use super::wasmer_memory::{with_cap, GuestTunables};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
@@ -40,6 +41,10 @@ pub struct Exports {
     resume: TypedFunction<(), ()>,
     getsp: TypedFunction<(), i32>,
     all: wasmer::Exports,
+    /// The globals, when the module exports them to move between engines.
+    globals: Vec<wasmer::Global>,
+    /// The loop that carries out a switch the interpreter left pending.
+    tier_loop: Option<TypedFunction<(), i32>>,
 }
 
 type WCtx = Ctx<Exports>;
@@ -184,6 +189,63 @@ impl<T: EnvLike> Access<Exports> for T {
 
     fn run(&mut self, ex: &Exports, argc: i32, argv: i32) -> Result<(), Abort> {
         ex.run.call(&mut self.env(), argc, argv).map_err(abort_of)
+    }
+
+    fn save(&mut self, ex: &Exports) -> Result<Snapshot, Abort> {
+        let mut env = self.env();
+        let memory = ex
+            .mem
+            .view(&env)
+            .copy_to_vec()
+            .map_err(|e| glue::snapshot_mismatch(&format!("reading memory: {e}")))?;
+        let globals = ex.globals.iter().map(|g| match g.get(&mut env) {
+            Value::I32(v) => Ok(GlobalValue::I32(v)),
+            Value::I64(v) => Ok(GlobalValue::I64(v)),
+            Value::F32(v) => Ok(GlobalValue::F32(v.to_bits())),
+            Value::F64(v) => Ok(GlobalValue::F64(v.to_bits())),
+            _ => Err(glue::snapshot_mismatch("a global that is not a number")),
+        });
+        Ok(Snapshot {
+            memory,
+            globals: globals.collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn continue_loop(&mut self, ex: &Exports) -> Result<(), Abort> {
+        let f = ex.tier_loop.as_ref().ok_or_else(glue::not_prepared)?;
+        let status = f.call(&mut self.env()).map_err(abort_of)?;
+        glue::loop_status(self.data(), status);
+        Ok(())
+    }
+
+    fn load(&mut self, ex: &Exports, snapshot: &Snapshot) -> Result<(), Abort> {
+        let mut env = self.env();
+        let current = ex.mem.view(&env).data_size();
+        let grow = glue::pages_to_grow(snapshot, ex.globals.len(), current)?;
+        if grow > 0 {
+            let pages = u32::try_from(grow).map_err(|_| glue::snapshot_mismatch("memory size"))?;
+            ex.mem
+                .grow(&mut env, wasmer::Pages(pages))
+                .map_err(|e| glue::snapshot_mismatch(&format!("growing memory: {e}")))?;
+        }
+        ex.mem
+            .view(&env)
+            .write(0, &snapshot.memory)
+            .map_err(|e| glue::snapshot_mismatch(&format!("writing memory: {e}")))?;
+        for (g, v) in ex.globals.iter().zip(&snapshot.globals) {
+            if g.ty(&env).mutability == wasmer::Mutability::Const {
+                continue; // the same constant on both sides
+            }
+            let v = match *v {
+                GlobalValue::I32(v) => Value::I32(v),
+                GlobalValue::I64(v) => Value::I64(v),
+                GlobalValue::F32(v) => Value::F32(f32::from_bits(v)),
+                GlobalValue::F64(v) => Value::F64(f64::from_bits(v)),
+            };
+            g.set(&mut env, v)
+                .map_err(|e| glue::snapshot_mismatch(&format!("setting a global: {e}")))?;
+        }
+        Ok(())
     }
 }
 
@@ -369,6 +431,10 @@ impl EngineImpl for Engine {
                 .map_err(|_| glue::not_go(glue::RESUME))?,
             getsp: getsp.typed(&store).map_err(|_| glue::not_go(glue::GETSP))?,
             all: ex.clone(),
+            globals: glue::movable_globals(|name| ex.get_global(name).ok().cloned()),
+            tier_loop: ex
+                .get_typed_function(&store, super::state::LOOP_EXPORT)
+                .ok(),
         };
         env.as_mut(&mut store).exports = Some(std::rc::Rc::new(exports));
         Ok(Box::new(TopLevel {

@@ -10,11 +10,12 @@ use std::time::Instant;
 
 use wasmi::errors::HostError;
 use wasmi::{
-    AsContextMut, Caller, CustomFuelCosts, Extern, Linker, Memory, Module, Store, TrapCode,
-    TypedFunc, TypedResumableCall, WasmParams, WasmResults,
+    AsContextMut, Caller, CustomFuelCosts, Extern, Global, Linker, Memory, Module, Mutability,
+    Store, TrapCode, TypedFunc, TypedResumableCall, Val, WasmParams, WasmResults,
 };
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::state::{GlobalValue, Snapshot};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
@@ -46,6 +47,55 @@ pub struct Exports {
     getsp: TypedFunc<(), i32>,
     /// Set when the guest runs on fuel slices and must stop at this instant.
     deadline: Option<Instant>,
+    /// The globals, when the module exports them to move between engines.
+    globals: Vec<Global>,
+    /// The module's additions for moving to compiled code, when it has them.
+    tiering: Option<Tiering>,
+}
+
+/// The exports [`crate::tier_up::prepare`] adds: `run`, `resume` and Go's loop returning why
+/// the loop stopped, and the global that asks it to stop.
+pub struct Tiering {
+    run: TypedFunc<(i32, i32), i32>,
+    resume: TypedFunc<(), i32>,
+    dispatch: TypedFunc<(), i32>,
+    preempt: Global,
+}
+
+impl Tiering {
+    fn of(instance: &wasmi::Instance, store: &Store<WCtx>) -> Option<Tiering> {
+        use super::state::{LOOP_EXPORT, PREEMPT_EXPORT, RESUME_EXPORT, RUN_EXPORT};
+        Some(Tiering {
+            run: instance.get_typed_func(store, RUN_EXPORT).ok()?,
+            resume: instance.get_typed_func(store, RESUME_EXPORT).ok()?,
+            dispatch: instance.get_typed_func(store, LOOP_EXPORT).ok()?,
+            preempt: instance.get_global(store, PREEMPT_EXPORT)?,
+        })
+    }
+}
+
+/// Asks a guest whose better code is ready to stop at its next goroutine switch (see
+/// [`glue::mark_for_preemption`]).
+fn request_stop(ctx: &mut impl AsContextMut<Data = WCtx>, ex: &Exports) {
+    let Some(t) = &ex.tiering else { return };
+    let mut c = ctx.as_context_mut();
+    let _ = t.preempt.set(&mut c, Val::I32(1));
+    if let Some(Val::I64(g)) = ex
+        .globals
+        .get(super::state::G_GLOBAL as usize)
+        .map(|g| g.get(&c))
+    {
+        glue::mark_for_preemption(ex.mem.data_mut(&mut c), g as u64);
+    }
+}
+
+/// Whether the guest's compiled code is ready (the interpreter then asks it to stop).
+fn upgrade_ready(ctx: &mut impl AsContextMut<Data = WCtx>) -> bool {
+    let c = ctx.as_context_mut();
+    c.data()
+        .tier_up
+        .as_ref()
+        .is_some_and(|u| u.ready().is_some())
 }
 
 type WCtx = Ctx<Exports>;
@@ -63,11 +113,13 @@ fn abort_of(e: &wasmi::Error) -> Abort {
     }
 }
 
-/// Calls `f`, on fuel slices when there is a deadline: each exhausted slice either gets
-/// refilled or, past the deadline, stops the guest with [`Abort::Interrupted`].
+/// Calls `f`, on fuel slices when there is a deadline or the guest may move: each exhausted
+/// slice either gets refilled or, past the deadline, stops the guest with
+/// [`Abort::Interrupted`]; once the guest's compiled code is ready, each slice also asks the
+/// guest to stop ([`request_stop`]).
 fn call<P, R>(
     ctx: &mut impl AsContextMut<Data = WCtx>,
-    deadline: Option<Instant>,
+    ex: &Exports,
     f: &TypedFunc<P, R>,
     params: P,
 ) -> Result<R, Abort>
@@ -75,9 +127,10 @@ where
     P: WasmParams,
     R: WasmResults,
 {
-    let Some(deadline) = deadline else {
+    let tiering = ctx.as_context_mut().data().tier_up.is_some();
+    if ex.deadline.is_none() && !tiering {
         return f.call(&mut *ctx, params).map_err(|e| abort_of(&e));
-    };
+    }
     let mut state = f
         .call_resumable(&mut *ctx, params)
         .map_err(|e| abort_of(&e))?;
@@ -86,8 +139,11 @@ where
             TypedResumableCall::Finished(r) => return Ok(r),
             TypedResumableCall::HostTrap(t) => return Err(abort_of(t.host_error())),
             TypedResumableCall::OutOfFuel(t) => {
-                if Instant::now() >= deadline {
+                if ex.deadline.is_some_and(|d| Instant::now() >= d) {
                     return Err(Abort::Interrupted);
+                }
+                if upgrade_ready(ctx) {
+                    request_stop(ctx, ex);
                 }
                 let fuel = FUEL_SLICE.max(t.required_fuel());
                 ctx.as_context_mut()
@@ -101,16 +157,20 @@ where
 
 /// A store or a caller: what lends the context for as long as it is borrowed.
 trait StoreLike: AsContextMut<Data = WCtx> {
+    /// The store itself (a call from the host's top level), not a host function's caller.
+    const TOP_LEVEL: bool;
     fn data(&mut self) -> &mut WCtx;
 }
 
 impl StoreLike for Store<WCtx> {
+    const TOP_LEVEL: bool = true;
     fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
 impl StoreLike for Caller<'_, WCtx> {
+    const TOP_LEVEL: bool = false;
     fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
@@ -131,15 +191,86 @@ impl<T: StoreLike> Access<Exports> for T {
     }
 
     fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {
-        call(self, ex.deadline, &ex.resume, ())
+        match &ex.tiering {
+            // Calls from the top level may stop for the move (nested ones must not: a host
+            // function waits for their result).
+            Some(t) if Self::TOP_LEVEL => {
+                let status = call(self, ex, &t.resume, ())?;
+                glue::loop_status(StoreLike::data(self), status);
+                Ok(())
+            }
+            _ => call(self, ex, &ex.resume, ()),
+        }
     }
 
     fn getsp(&mut self, ex: &Exports) -> Result<i32, Abort> {
-        call(self, ex.deadline, &ex.getsp, ())
+        call(self, ex, &ex.getsp, ())
     }
 
     fn run(&mut self, ex: &Exports, argc: i32, argv: i32) -> Result<(), Abort> {
-        call(self, ex.deadline, &ex.run, (argc, argv))
+        match &ex.tiering {
+            Some(t) if Self::TOP_LEVEL => {
+                let status = call(self, ex, &t.run, (argc, argv))?;
+                glue::loop_status(StoreLike::data(self), status);
+                Ok(())
+            }
+            _ => call(self, ex, &ex.run, (argc, argv)),
+        }
+    }
+
+    fn continue_loop(&mut self, ex: &Exports) -> Result<(), Abort> {
+        let t = ex.tiering.as_ref().ok_or_else(glue::not_prepared)?;
+        let status = call(self, ex, &t.dispatch, ())?;
+        glue::loop_status(StoreLike::data(self), status);
+        Ok(())
+    }
+
+    fn arm(&mut self, upgrade: std::sync::Arc<super::tiered::Upgrade>) {
+        StoreLike::data(self).tier_up = Some(upgrade);
+        // Fuel in slices, so the host gets control back to ask the guest to stop.
+        let _ = self.as_context_mut().set_fuel(FUEL_SLICE);
+    }
+
+    fn save(&mut self, ex: &Exports) -> Result<Snapshot, Abort> {
+        let ctx = self.as_context_mut();
+        let memory = ex.mem.data(&ctx).to_vec();
+        let globals = ex.globals.iter().map(|g| match g.get(&ctx) {
+            Val::I32(v) => Ok(GlobalValue::I32(v)),
+            Val::I64(v) => Ok(GlobalValue::I64(v)),
+            Val::F32(v) => Ok(GlobalValue::F32(v.to_bits())),
+            Val::F64(v) => Ok(GlobalValue::F64(v.to_bits())),
+            _ => Err(glue::snapshot_mismatch("a global that is not a number")),
+        });
+        Ok(Snapshot {
+            memory,
+            globals: globals.collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn load(&mut self, ex: &Exports, snapshot: &Snapshot) -> Result<(), Abort> {
+        let mut ctx = self.as_context_mut();
+        let current = ex.mem.data(&ctx).len() as u64;
+        let grow = glue::pages_to_grow(snapshot, ex.globals.len(), current)?;
+        if grow > 0 {
+            ex.mem
+                .grow(&mut ctx, grow)
+                .map_err(|e| glue::snapshot_mismatch(&format!("growing memory: {e}")))?;
+        }
+        ex.mem.data_mut(&mut ctx).copy_from_slice(&snapshot.memory);
+        for (g, v) in ex.globals.iter().zip(&snapshot.globals) {
+            if g.ty(&ctx).mutability() == Mutability::Const {
+                continue; // the same constant on both sides
+            }
+            let v = match *v {
+                GlobalValue::I32(v) => Val::I32(v),
+                GlobalValue::I64(v) => Val::I64(v),
+                GlobalValue::F32(v) => Val::F32(wasmi::F32::from_bits(v)),
+                GlobalValue::F64(v) => Val::F64(wasmi::F64::from_bits(v)),
+            };
+            g.set(&mut ctx, v)
+                .map_err(|e| glue::snapshot_mismatch(&format!("setting a global: {e}")))?;
+        }
+        Ok(())
     }
 }
 
@@ -150,15 +281,19 @@ fn call_test_export(caller: &mut Caller<'_, WCtx>, a: i32, b: i64) -> Result<i64
             .and_then(Extern::into_func)
             .ok_or_else(|| glue::missing_export(name))
     };
-    let deadline = caller.data().exports.as_ref().and_then(|e| e.deadline);
+    let ex = caller
+        .data()
+        .exports
+        .clone()
+        .ok_or_else(|| glue::missing_export(glue::TEST_EXPORT0))?;
     let f0 = func(caller, glue::TEST_EXPORT0)?;
     let f0 = f0.typed::<(), ()>(&*caller).map_err(|e| abort_of(&e))?;
-    call(caller, deadline, &f0, ())?;
+    call(caller, &ex, &f0, ())?;
     let f = func(caller, glue::TEST_EXPORT)?;
     let f = f
         .typed::<(i32, i64), i64>(&*caller)
         .map_err(|e| abort_of(&e))?;
-    call(caller, deadline, &f, (a, b))
+    call(caller, &ex, &f, (a, b))
 }
 
 impl Link for Linker<WCtx> {
@@ -321,6 +456,8 @@ impl EngineImpl for Engine {
                 .map_err(|_| glue::not_go(glue::RESUME))?,
             getsp: getsp.typed(&store).map_err(|_| glue::not_go(glue::GETSP))?,
             deadline,
+            globals: glue::movable_globals(|name| instance.get_global(&store, name)),
+            tiering: Tiering::of(&instance, &store),
         };
         store.data_mut().exports = Some(std::rc::Rc::new(exports));
         Ok(Box::new(TopLevel {

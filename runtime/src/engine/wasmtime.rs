@@ -2,12 +2,15 @@
 //! glue. Deadlines are enforced inside running code by epoch interruption.
 
 use std::any::Any;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use wasmtime::{AsContextMut, Caller, Linker, Memory, Module, Store, Trap, TypedFunc};
+use wasmtime::{
+    AsContextMut, Caller, Global, Linker, Memory, Module, Mutability, Store, Trap, TypedFunc, Val,
+};
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
+use super::state::{GlobalValue, Snapshot};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
 use crate::host::Host;
@@ -18,7 +21,6 @@ use crate::limits::MemoryCap;
 pub struct Engine {
     optimized: wasmtime::Engine,
     baseline: wasmtime::Engine,
-    ticker: Arc<OnceLock<()>>,
 }
 
 /// The exports the host calls.
@@ -27,6 +29,77 @@ pub struct Exports {
     run: TypedFunc<(i32, i32), ()>,
     resume: TypedFunc<(), ()>,
     getsp: TypedFunc<(), i32>,
+    /// The globals, when the module exports them to move between engines.
+    globals: Vec<Global>,
+    /// The loop that carries out a switch left pending by a guest stopped to move.
+    tier_loop: Option<TypedFunc<(), i32>>,
+    /// The module's additions for moving to better code, when it has them.
+    tiering: Option<Tiering>,
+}
+
+/// The exports [`crate::tier_up::prepare`] adds for stopping a guest to move it: `run` and
+/// `resume` returning why Go's loop stopped, and the global that asks it to stop.
+pub struct Tiering {
+    run: TypedFunc<(i32, i32), i32>,
+    resume: TypedFunc<(), i32>,
+    preempt: Global,
+}
+
+impl Tiering {
+    fn of(instance: &wasmtime::Instance, store: &mut Store<WCtx>) -> Option<Tiering> {
+        use super::state::{PREEMPT_EXPORT, RESUME_EXPORT, RUN_EXPORT};
+        Some(Tiering {
+            run: instance.get_typed_func(&mut *store, RUN_EXPORT).ok()?,
+            resume: instance.get_typed_func(&mut *store, RESUME_EXPORT).ok()?,
+            preempt: instance.get_global(&mut *store, PREEMPT_EXPORT)?,
+        })
+    }
+}
+
+/// Asks a guest whose better code is ready to stop at its next goroutine switch (see
+/// [`glue::mark_for_preemption`]); called from the epoch callback.
+fn request_stop(mut ctx: wasmtime::StoreContextMut<'_, WCtx>) {
+    let ready = ctx
+        .data()
+        .tier_up
+        .as_ref()
+        .is_some_and(|u| u.ready().is_some());
+    let Some(ex) = ctx.data().exports.clone().filter(|_| ready) else {
+        return;
+    };
+    let Some(t) = &ex.tiering else { return };
+    let _ = t.preempt.set(&mut ctx, Val::I32(1));
+    if let Some(Val::I64(g)) = ex
+        .globals
+        .get(super::state::G_GLOBAL as usize)
+        .map(|g| g.get(&mut ctx))
+    {
+        glue::mark_for_preemption(ex.mem.data_mut(&mut ctx), g as u64);
+    }
+}
+
+/// Ticks the epoch of `engine` every 10 ms from one thread for the whole process, so
+/// deadlines and moves are noticed inside running guest code.
+fn tick(engine: &wasmtime::Engine) {
+    static TICKED: OnceLock<Mutex<Vec<wasmtime::Engine>>> = OnceLock::new();
+    let ticked = TICKED.get_or_init(|| {
+        let spawned = std::thread::Builder::new()
+            .name("wasmexec-epoch".into())
+            .spawn(|| loop {
+                std::thread::sleep(Duration::from_millis(10));
+                if let Some(engines) = TICKED.get() {
+                    let engines = engines.lock().unwrap_or_else(|e| e.into_inner());
+                    engines.iter().for_each(wasmtime::Engine::increment_epoch);
+                }
+            });
+        // Without the thread, deadlines are enforced between calls only.
+        drop(spawned);
+        Mutex::new(Vec::new())
+    });
+    let mut engines = ticked.lock().unwrap_or_else(|e| e.into_inner());
+    if !engines.iter().any(|e| wasmtime::Engine::same(e, engine)) {
+        engines.push(engine.clone());
+    }
 }
 
 type WCtx = Ctx<Exports>;
@@ -45,16 +118,20 @@ fn abort_of(e: wasmtime::Error) -> Abort {
 
 /// A store or a caller: what lends the context for as long as it is borrowed.
 trait StoreLike: AsContextMut<Data = WCtx> {
+    /// The store itself (a call from the host's top level), not a host function's caller.
+    const TOP_LEVEL: bool;
     fn data(&mut self) -> &mut WCtx;
 }
 
 impl StoreLike for Store<WCtx> {
+    const TOP_LEVEL: bool = true;
     fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
 }
 
 impl StoreLike for Caller<'_, WCtx> {
+    const TOP_LEVEL: bool = false;
     fn data(&mut self) -> &mut WCtx {
         self.data_mut()
     }
@@ -75,7 +152,16 @@ impl<T: StoreLike> Access<Exports> for T {
     }
 
     fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {
-        ex.resume.call(self, ()).map_err(abort_of)
+        match &ex.tiering {
+            // Calls from the top level may stop for a move (nested ones must not: a host
+            // function waits for their result).
+            Some(t) if Self::TOP_LEVEL && StoreLike::data(self).tier_up.is_some() => {
+                let status = t.resume.call(&mut *self, ()).map_err(abort_of)?;
+                glue::loop_status(StoreLike::data(self), status);
+                Ok(())
+            }
+            _ => ex.resume.call(self, ()).map_err(abort_of),
+        }
     }
 
     fn getsp(&mut self, ex: &Exports) -> Result<i32, Abort> {
@@ -83,7 +169,71 @@ impl<T: StoreLike> Access<Exports> for T {
     }
 
     fn run(&mut self, ex: &Exports, argc: i32, argv: i32) -> Result<(), Abort> {
-        ex.run.call(self, (argc, argv)).map_err(abort_of)
+        match &ex.tiering {
+            Some(t) if Self::TOP_LEVEL && StoreLike::data(self).tier_up.is_some() => {
+                let status = t.run.call(&mut *self, (argc, argv)).map_err(abort_of)?;
+                glue::loop_status(StoreLike::data(self), status);
+                Ok(())
+            }
+            _ => ex.run.call(self, (argc, argv)).map_err(abort_of),
+        }
+    }
+
+    fn arm(&mut self, upgrade: Arc<super::tiered::Upgrade>) {
+        StoreLike::data(self).tier_up = Some(upgrade);
+        // The epoch callback asks the guest to stop once the code is ready.
+        let mut ctx = self.as_context_mut();
+        ctx.set_epoch_deadline(1);
+        tick(ctx.engine());
+    }
+
+    fn save(&mut self, ex: &Exports) -> Result<Snapshot, Abort> {
+        let mut ctx = self.as_context_mut();
+        let memory = ex.mem.data(&ctx).to_vec();
+        let globals = ex.globals.iter().map(|g| match g.get(&mut ctx) {
+            Val::I32(v) => Ok(GlobalValue::I32(v)),
+            Val::I64(v) => Ok(GlobalValue::I64(v)),
+            Val::F32(v) => Ok(GlobalValue::F32(v)),
+            Val::F64(v) => Ok(GlobalValue::F64(v)),
+            _ => Err(glue::snapshot_mismatch("a global that is not a number")),
+        });
+        Ok(Snapshot {
+            memory,
+            globals: globals.collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn continue_loop(&mut self, ex: &Exports) -> Result<(), Abort> {
+        let f = ex.tier_loop.as_ref().ok_or_else(glue::not_prepared)?;
+        let status = f.call(&mut *self, ()).map_err(abort_of)?;
+        glue::loop_status(StoreLike::data(self), status);
+        Ok(())
+    }
+
+    fn load(&mut self, ex: &Exports, snapshot: &Snapshot) -> Result<(), Abort> {
+        let mut ctx = self.as_context_mut();
+        let current = ex.mem.data_size(&ctx) as u64;
+        let grow = glue::pages_to_grow(snapshot, ex.globals.len(), current)?;
+        if grow > 0 {
+            ex.mem
+                .grow(&mut ctx, grow)
+                .map_err(|e| glue::snapshot_mismatch(&format!("growing memory: {e:#}")))?;
+        }
+        ex.mem.data_mut(&mut ctx).copy_from_slice(&snapshot.memory);
+        for (g, v) in ex.globals.iter().zip(&snapshot.globals) {
+            if g.ty(&ctx).mutability() == Mutability::Const {
+                continue; // the same constant on both sides
+            }
+            let v = match *v {
+                GlobalValue::I32(v) => Val::I32(v),
+                GlobalValue::I64(v) => Val::I64(v),
+                GlobalValue::F32(v) => Val::F32(v),
+                GlobalValue::F64(v) => Val::F64(v),
+            };
+            g.set(&mut ctx, v)
+                .map_err(|e| glue::snapshot_mismatch(&format!("setting a global: {e:#}")))?;
+        }
+        Ok(())
     }
 }
 
@@ -195,7 +345,6 @@ impl Engine {
         Ok(Engine {
             optimized: engine(wasmtime::Strategy::Cranelift)?,
             baseline: engine(wasmtime::Strategy::Winch)?,
-            ticker: Arc::new(OnceLock::new()),
         })
     }
 
@@ -206,35 +355,24 @@ impl Engine {
         }
     }
 
-    /// Ticks the engine's epoch so deadlines are noticed inside running guest code.
-    fn start_ticker(&self) {
-        self.ticker.get_or_init(|| {
-            let engines = [self.optimized.clone(), self.baseline.clone()];
-            std::thread::Builder::new()
-                .name("wasmexec-epoch".into())
-                .spawn(move || loop {
-                    std::thread::sleep(Duration::from_millis(10));
-                    engines.iter().for_each(wasmtime::Engine::increment_epoch);
-                })
-                .expect("spawn the epoch ticker thread");
-        });
-    }
-
+    /// Sets the store's epoch callback: past `deadline`, it stops the guest; once better
+    /// code is ready for a guest that may move, it asks the guest to stop.
     fn set_deadline(&self, store: &mut Store<WCtx>, deadline: Option<Instant>) {
+        store.epoch_deadline_callback(move |ctx| {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(wasmtime::Error::new(Abort::Interrupted));
+            }
+            request_stop(ctx);
+            Ok(wasmtime::UpdateDeadline::Continue(1))
+        });
         match deadline {
-            Some(deadline) => {
-                self.start_ticker();
+            Some(_) => {
+                tick(store.engine());
                 store.set_epoch_deadline(1);
-                store.epoch_deadline_callback(move |_| {
-                    if Instant::now() >= deadline {
-                        Err(wasmtime::Error::new(Abort::Interrupted))
-                    } else {
-                        Ok(wasmtime::UpdateDeadline::Continue(1))
-                    }
-                });
             }
             // No deadline: far enough that the ticker (started by any instance with a
-            // deadline) never reaches it, without overflowing the current epoch plus this.
+            // deadline or a move ahead) never reaches it, without overflowing the current
+            // epoch plus this.
             None => store.set_epoch_deadline(u64::MAX / 2),
         }
     }
@@ -312,6 +450,11 @@ impl EngineImpl for Engine {
                 .typed(&store)
                 .map_err(|_| glue::not_go(glue::RESUME))?,
             getsp: getsp.typed(&store).map_err(|_| glue::not_go(glue::GETSP))?,
+            globals: glue::movable_globals(|name| instance.get_global(&mut store, name)),
+            tier_loop: instance
+                .get_typed_func(&mut store, super::state::LOOP_EXPORT)
+                .ok(),
+            tiering: Tiering::of(&instance, &mut store),
         };
         store.data_mut().exports = Some(std::rc::Rc::new(exports));
         Ok(Box::new(TopLevel {

@@ -1,0 +1,247 @@
+//! The tiers of an engine with two compilers: which code a module starts on (the
+//! interpreter's, baseline or optimized code), and the background compiles that make the
+//! better code its instances then move to (see [`crate::tier_up`]).
+
+use std::sync::{Arc, OnceLock};
+
+use super::{lock, Module, Runtime, Shared};
+use crate::engine::tiered::Upgrade;
+use crate::engine::CodeTier;
+use crate::error::Error;
+use crate::shape::ModuleShape;
+use crate::tier_up;
+use crate::Tier;
+
+impl Runtime {
+    /// [`Runtime::compile`] for [`Tier::Auto`] and [`Tier::Baseline`] on an engine with a
+    /// baseline compiler: optimized code from the disk cache if there is some (with
+    /// `Auto`); otherwise baseline code, from the cache or, for a large module, made in the
+    /// background while its instances start on the interpreter, or compiled at once. With
+    /// `Auto`, the optimized code follows in the background, and instances move to it.
+    pub(super) fn compile_tiered(
+        &self,
+        wasm: &[u8],
+        shape: &Arc<ModuleShape>,
+        hash: &str,
+    ) -> Result<Module, Error> {
+        let module = self.start_tiers(wasm, shape, hash)?;
+        if let Some(upgrade) = module
+            .upgrade
+            .as_ref()
+            .filter(|_| self.settings.tier_up_wait)
+        {
+            upgrade.wait_all();
+        }
+        Ok(module)
+    }
+
+    fn start_tiers(
+        &self,
+        wasm: &[u8],
+        shape: &Arc<ModuleShape>,
+        hash: &str,
+    ) -> Result<Module, Error> {
+        let s = &self.shared;
+        let auto = self.settings.tier == Tier::Auto;
+        if auto {
+            if let Some(code) = s.load(hash, CodeTier::Optimized) {
+                return Ok(s.remember(Module::new(code, shape, hash, CodeTier::Optimized)));
+            }
+        }
+        // Code that can move between tiers is compiled from the rewritten module; one that
+        // cannot (not shaped as Go links) stays on the code it starts with.
+        let movable: Option<Arc<[u8]>> = tier_up::prepare(wasm).map(Arc::from);
+        let bytes: Arc<[u8]> = movable.clone().unwrap_or_else(|| Arc::from(wasm));
+        let (optimized, ours) = match auto {
+            true => {
+                let (upgrade, ours) = self.optimized_upgrade(hash);
+                (Some(upgrade), ours)
+            }
+            false => (None, false),
+        };
+        let next = optimized.clone().filter(|_| movable.is_some());
+        // Stores fresh baseline code, then compiles optimized code unless another compile
+        // of the same module already does (both in the background, so the guest starts at
+        // once).
+        let later = |module: Module, fresh: bool| {
+            let optimize = optimized.clone().filter(|_| ours);
+            if optimize.is_none() {
+                // Nothing else to do in the background: the entry is written now, before
+                // a short run ends the process.
+                if fresh {
+                    s.store(&module);
+                }
+                return;
+            }
+            let (shared, bytes, shape) = (s.clone(), bytes.clone(), shape.clone());
+            spawn(optimize.clone(), move || {
+                if fresh {
+                    shared.store(&module);
+                }
+                if let Some(upgrade) = optimize {
+                    shared.optimize(&bytes, &shape, &module.hash, &upgrade);
+                }
+            });
+        };
+        if let Some(code) = s.load(hash, CodeTier::Baseline) {
+            let module = s.remember(self.module(code, shape, hash, next));
+            later(module.clone(), false);
+            return Ok(module);
+        }
+        if let (Some(movable), Some(module)) = (&movable, self.interpreted(shape, hash, wasm)) {
+            let optimize = optimized.filter(|_| ours);
+            return Ok(self.start_interpreted(module?, movable.clone(), next, optimize));
+        }
+        let code = s.engine.compile(&bytes, CodeTier::Baseline)?;
+        let module = s.remember(self.module(code, shape, hash, next));
+        later(module.clone(), true);
+        Ok(module)
+    }
+
+    /// A baseline module moving to `next`.
+    fn module(
+        &self,
+        code: crate::engine::Compiled,
+        shape: &Arc<ModuleShape>,
+        hash: &str,
+        next: Option<Arc<Upgrade>>,
+    ) -> Module {
+        let mut module = Module::new(code, shape, hash, CodeTier::Baseline);
+        module.upgrade = next;
+        module
+    }
+
+    /// The optimized code of `hash` being compiled, or a new slot for it (then `true`: the
+    /// caller compiles it).
+    fn optimized_upgrade(&self, hash: &str) -> (Arc<Upgrade>, bool) {
+        let mut optimizing = lock(&self.shared.optimizing);
+        if let Some(upgrade) = optimizing.get(hash) {
+            return (upgrade.clone(), false);
+        }
+        let upgrade = Arc::new(Upgrade {
+            engine: self.shared.engine.clone(),
+            code: OnceLock::new(),
+            then: None,
+        });
+        optimizing.insert(hash.to_string(), upgrade.clone());
+        (upgrade, true)
+    }
+
+    /// The interpreter's module for a module at least [`crate::Settings::interpreter_threshold`]
+    /// long, when wasmi is compiled in: `None` if that does not apply.
+    fn interpreted(
+        &self,
+        shape: &Arc<ModuleShape>,
+        hash: &str,
+        wasm: &[u8],
+    ) -> Option<Result<Module, Error>> {
+        let interpreter = self.shared.interpreter.as_ref()?;
+        if wasm.len() < self.settings.interpreter_threshold? {
+            return None;
+        }
+        let movable = tier_up::prepare(wasm)?;
+        Some(
+            interpreter
+                .compile(&movable, CodeTier::Optimized)
+                .map(|code| {
+                    let mut m = Module::new(code, shape, hash, CodeTier::Baseline);
+                    m.interpreted = true;
+                    m
+                }),
+        )
+    }
+
+    /// Starts `module` (the interpreter's) with baseline code compiled in the background
+    /// for its instances to move to, then to `next`; compiles `optimize` after the
+    /// baseline code.
+    fn start_interpreted(
+        &self,
+        mut module: Module,
+        movable: Arc<[u8]>,
+        next: Option<Arc<Upgrade>>,
+        optimize: Option<Arc<Upgrade>>,
+    ) -> Module {
+        let baseline = Arc::new(Upgrade {
+            engine: self.shared.engine.clone(),
+            code: OnceLock::new(),
+            then: next.clone(),
+        });
+        module.upgrade = Some(baseline.clone());
+        let module = self.shared.remember(module);
+        if !module.is_interpreted() {
+            return module; // compiled code arrived meanwhile
+        }
+        let (shared, shape, hash) = (
+            self.shared.clone(),
+            module.shape.clone(),
+            module.hash.clone(),
+        );
+        let upgrades = [Some(baseline.clone()), optimize.clone()];
+        spawn_all(upgrades, move || {
+            let code =
+                on_background_pool(|| shared.engine.compile(&movable, CodeTier::Baseline).ok());
+            let _ = baseline.code.set(code.clone());
+            let Some(code) = code else { return };
+            let mut m = Module::new(code, &shape, &hash, CodeTier::Baseline);
+            m.upgrade = next;
+            shared.store(&m);
+            shared.remember(m);
+            if let Some(upgrade) = optimize {
+                shared.optimize(&movable, &shape, &hash, &upgrade);
+            }
+        });
+        module
+    }
+}
+
+impl Shared {
+    /// Compiles optimized code for the module `hash` (on the background pool), hands it to
+    /// the instances waiting in `upgrade`, and keeps it in memory and on disk.
+    fn optimize(&self, bytes: &[u8], shape: &Arc<ModuleShape>, hash: &str, upgrade: &Upgrade) {
+        let code = on_background_pool(|| self.engine.compile(bytes, CodeTier::Optimized).ok());
+        let _ = upgrade.code.set(code.clone());
+        if let Some(code) = code {
+            // On disk before in memory: whoever sees it in memory finds it on disk too.
+            let m = Module::new(code, shape, hash, CodeTier::Optimized);
+            self.store(&m);
+            self.remember(m);
+        }
+        lock(&self.optimizing).remove(hash);
+    }
+}
+
+/// Runs `f` on the threads for background compiles: all cores but one, which the guest
+/// keeps.
+fn on_background_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .thread_name(|i| format!("wasmexec-compile-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Runs `job` on a thread of its own. Nothing waits for it: a process that ends first
+/// leaves it undone (cache entries are written whole or not at all). If no thread can be
+/// started, the instances waiting for `upgrade` stay where they are.
+fn spawn(upgrade: Option<Arc<Upgrade>>, job: impl FnOnce() + Send + 'static) {
+    spawn_all([upgrade, None], job)
+}
+
+fn spawn_all(upgrades: [Option<Arc<Upgrade>>; 2], job: impl FnOnce() + Send + 'static) {
+    let spawned = std::thread::Builder::new()
+        .name("wasmexec-background".into())
+        .spawn(job);
+    if spawned.is_err() {
+        for u in upgrades.into_iter().flatten() {
+            let _ = u.code.set(None);
+        }
+    }
+}
