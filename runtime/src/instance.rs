@@ -259,7 +259,9 @@ pub struct Instance {
 //   drained before it returns, so none outlives a call on the thread that made it;
 // - the engines run host functions synchronously on the calling thread, and the threads the
 //   backends start (deadline watchdogs, the epoch ticker) hold only atomics and engine
-//   handles, never world values.
+//   handles, never world values; the background compiles hold module bytes and compiled
+//   code, and hand the code over through `Upgrade` (a `OnceLock`), never touching an
+//   instance: the instance moves itself, on its own thread, between two calls.
 unsafe impl Send for Instance {}
 
 const _: () = {
