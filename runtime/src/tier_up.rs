@@ -62,7 +62,53 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
     };
     let resume = body(layout.resume?)?;
     let run = body(layout.run?)?;
-    // Go's `resume`: no locals, `i32.const 0; call handleEvent; drop; call wasm_pc_f_loop`.
+    let go_loop = loop_called_by(resume)?;
+    let ours = layout.imported_funcs + layout.defined_funcs;
+    let (returns_i32, run_type) = (layout.types, layout.types + 1);
+    let mut add = Additions::default();
+    // () -> i32 and (i32, i32) -> i32
+    add.types = (2, vec![0x60, 0, 1, 0x7F, 0x60, 2, 0x7F, 0x7F, 1, 0x7F]);
+    add.funcs.0 = 3;
+    for t in [returns_i32, returns_i32, run_type] {
+        put_leb(&mut add.funcs.1, t);
+    }
+    // i32, mutable, 0
+    add.globals = (1, vec![0x7F, 0x01, 0x41, 0x00, 0x0B]);
+    add.exports.0 = globals + 4;
+    let exports = &mut add.exports.1;
+    for i in 0..globals {
+        put_export(exports, &global_export(i), GLOBAL_KIND, i);
+    }
+    put_export(exports, PREEMPT_EXPORT, GLOBAL_KIND, globals);
+    put_export(exports, LOOP_EXPORT, 0x00, ours);
+    put_export(exports, RESUME_EXPORT, 0x00, ours + 1);
+    put_export(exports, RUN_EXPORT, 0x00, ours + 2);
+    add.code.0 = 3;
+    let bodies = [
+        loop_body(body(go_loop)?, globals)?,
+        ending_in(resume, go_loop, ours)?,
+        ending_in(run, go_loop, ours)?,
+    ];
+    for b in bodies {
+        put_leb(&mut add.code.1, u32::try_from(b.len()).ok()?);
+        add.code.1.extend_from_slice(&b);
+    }
+    append_all(wasm, &add)
+}
+
+/// Entries appended to each section [`prepare`] extends: their number and their bytes.
+#[derive(Default)]
+struct Additions {
+    types: (u32, Vec<u8>),
+    funcs: (u32, Vec<u8>),
+    globals: (u32, Vec<u8>),
+    exports: (u32, Vec<u8>),
+    code: (u32, Vec<u8>),
+}
+
+/// Go's loop, from Go's `resume`: no locals, `i32.const 0; call handleEvent; drop; call
+/// wasm_pc_f_loop`.
+fn loop_called_by(resume: &[u8]) -> Option<u32> {
     let mut r = Reader {
         bytes: resume,
         pos: 0,
@@ -74,13 +120,11 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
     if r.take(2).ok()? != [0x1A, 0x10] {
         return None;
     }
-    let go_loop = r.leb_u32().ok()?;
-    let ours = layout.imported_funcs + layout.defined_funcs;
-    let new_loop = loop_body(body(go_loop)?, globals)?;
-    let new_resume = ending_in(resume, go_loop, ours)?;
-    let new_run = ending_in(run, go_loop, ours)?;
-    let (returns_i32, run_type) = (layout.types, layout.types + 1);
+    r.leb_u32().ok()
+}
 
+/// `wasm` with `add`'s entries appended to its sections, the others copied as they are.
+fn append_all(wasm: &[u8], add: &Additions) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(wasm.len() + 1024);
     out.extend_from_slice(&wasm[..8]);
     let mut r = Reader {
@@ -92,46 +136,18 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
         let id = r.byte().ok()?;
         let len = r.leb_u32().ok()? as usize;
         let section = r.take(len).ok()?;
-        let appended = match id {
-            // () -> i32 and (i32, i32) -> i32
-            TYPE_SECTION => append(
-                section,
-                2,
-                &[0x60, 0, 1, 0x7F, 0x60, 2, 0x7F, 0x7F, 1, 0x7F],
-            ),
-            FUNCTION_SECTION => {
-                let mut types = Vec::new();
-                for t in [returns_i32, returns_i32, run_type] {
-                    put_leb(&mut types, t);
-                }
-                append(section, 3, &types)
-            }
-            // i32, mutable, 0
-            GLOBAL_SECTION => append(section, 1, &[0x7F, 0x01, 0x41, 0x00, 0x0B]),
-            EXPORT_SECTION => {
-                let mut exports = Vec::new();
-                for i in 0..globals {
-                    put_export(&mut exports, &global_export(i), GLOBAL_KIND, i);
-                }
-                put_export(&mut exports, PREEMPT_EXPORT, GLOBAL_KIND, globals);
-                put_export(&mut exports, LOOP_EXPORT, 0x00, ours);
-                put_export(&mut exports, RESUME_EXPORT, 0x00, ours + 1);
-                put_export(&mut exports, RUN_EXPORT, 0x00, ours + 2);
-                append(section, globals + 4, &exports)
-            }
-            CODE_SECTION => {
-                let mut bodies = Vec::new();
-                for b in [&new_loop, &new_resume, &new_run] {
-                    put_leb(&mut bodies, u32::try_from(b.len()).ok()?);
-                    bodies.extend_from_slice(b);
-                }
-                append(section, 3, &bodies)
-            }
+        let (more, entries) = match id {
+            TYPE_SECTION => &add.types,
+            FUNCTION_SECTION => &add.funcs,
+            GLOBAL_SECTION => &add.globals,
+            EXPORT_SECTION => &add.exports,
+            CODE_SECTION => &add.code,
             _ => {
                 out.extend_from_slice(&wasm[start..r.pos]);
                 continue;
             }
-        }?;
+        };
+        let appended = append(section, *more, entries)?;
         out.push(id);
         put_leb(&mut out, u32::try_from(appended.len()).ok()?);
         out.extend_from_slice(&appended);
