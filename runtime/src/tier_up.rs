@@ -65,16 +65,18 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
     let go_loop = loop_called_by(resume)?;
     let ours = layout.imported_funcs + layout.defined_funcs;
     let (returns_i32, run_type) = (layout.types, layout.types + 1);
-    let mut add = Additions::default();
-    // () -> i32 and (i32, i32) -> i32
-    add.types = (2, vec![0x60, 0, 1, 0x7F, 0x60, 2, 0x7F, 0x7F, 1, 0x7F]);
-    add.funcs.0 = 3;
+    let mut add = Additions {
+        // () -> i32 and (i32, i32) -> i32
+        types: (2, vec![0x60, 0, 1, 0x7F, 0x60, 2, 0x7F, 0x7F, 1, 0x7F]),
+        // i32, mutable, 0
+        globals: (1, vec![0x7F, 0x01, 0x41, 0x00, 0x0B]),
+        funcs: (3, Vec::new()),
+        exports: (globals + 4, Vec::new()),
+        code: (3, Vec::new()),
+    };
     for t in [returns_i32, returns_i32, run_type] {
         put_leb(&mut add.funcs.1, t);
     }
-    // i32, mutable, 0
-    add.globals = (1, vec![0x7F, 0x01, 0x41, 0x00, 0x0B]);
-    add.exports.0 = globals + 4;
     let exports = &mut add.exports.1;
     for i in 0..globals {
         put_export(exports, &global_export(i), GLOBAL_KIND, i);
@@ -83,7 +85,6 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
     put_export(exports, LOOP_EXPORT, 0x00, ours);
     put_export(exports, RESUME_EXPORT, 0x00, ours + 1);
     put_export(exports, RUN_EXPORT, 0x00, ours + 2);
-    add.code.0 = 3;
     let bodies = [
         loop_body(body(go_loop)?, globals)?,
         ending_in(resume, go_loop, ours)?,
@@ -97,7 +98,6 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Entries appended to each section [`prepare`] extends: their number and their bytes.
-#[derive(Default)]
 struct Additions {
     types: (u32, Vec<u8>),
     funcs: (u32, Vec<u8>),
