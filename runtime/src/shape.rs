@@ -69,7 +69,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips a `limits` (memory or table).
-    fn limits(&mut self) -> Result<(), Error> {
+    pub(crate) fn limits(&mut self) -> Result<(), Error> {
         let flags = self.byte()?;
         self.leb_u32()?;
         if flags & 1 != 0 {

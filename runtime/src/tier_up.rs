@@ -215,22 +215,13 @@ fn imported_funcs(s: &mut Reader<'_>) -> Option<u32> {
             }
             0x01 => {
                 s.byte().ok()?;
-                skip_limits(s)?;
+                s.limits().ok()?;
             }
-            0x02 => skip_limits(s)?,
+            0x02 => s.limits().ok()?,
             _ => return None,
         }
     }
     Some(funcs)
-}
-
-fn skip_limits(s: &mut Reader<'_>) -> Option<()> {
-    let flags = s.byte().ok()?;
-    s.leb_u32().ok()?;
-    if flags & 1 != 0 {
-        s.leb_u32().ok()?;
-    }
-    Some(())
 }
 
 /// The number of globals a global section defines, if all hold numbers and start from

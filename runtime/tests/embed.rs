@@ -526,7 +526,7 @@ fn a_guest_computing_on_the_interpreter_is_stopped_and_moved() {
         let out = Arc::new(Mutex::new(Vec::new()));
         let config = Config::new()
             .args(["bench", "cpu"])
-            .stdout(SharedBuf(out.clone()));
+            .stdout(common::SharedBuf(out.clone()));
         let mut guest = runtime.instantiate(&module, config).unwrap();
         assert_eq!(guest.run_to_exit().unwrap(), 0);
         let text = String::from_utf8(out.lock().unwrap().clone()).unwrap();
@@ -570,18 +570,5 @@ fn a_guest_computing_on_the_interpreter_is_stopped_and_moved() {
         assert_eq!(tiered.0, threshold.is_some(), "{what}: the first code");
         assert_eq!(tiered.1, moves, "{what}: moves while computing");
         assert_eq!(tiered.2, compiled.2, "{what}: the same hash");
-    }
-}
-
-/// A writer into a shared buffer.
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedBuf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }

@@ -10,18 +10,7 @@ fn guest() -> Vec<u8> {
     common::go_guest("fs_sandbox")
 }
 
-#[derive(Clone, Default)]
-struct Out(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Out {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use common::SharedBuf as Out;
 
 #[test]
 fn mounts_confine_the_guest_on_every_engine() {

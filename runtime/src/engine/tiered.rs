@@ -77,8 +77,7 @@ impl Tiered {
     /// once it is. Only called when no guest code is running.
     fn move_if_ready(&mut self) {
         let Some(pending) = &self.pending else { return };
-        let upgrade = &pending.upgrade;
-        if upgrade.ready().is_some() || upgrade.code.get().is_some() {
+        if pending.upgrade.code.get().is_some() {
             self.move_now();
         }
     }

@@ -74,7 +74,7 @@ impl Runtime {
                 return;
             }
             let (shared, bytes, shape) = (s.clone(), bytes.clone(), shape.clone());
-            spawn(optimize.clone(), move || {
+            spawn(optimize.iter().cloned().collect(), move || {
                 if fresh {
                     shared.store(&module);
                 }
@@ -88,7 +88,10 @@ impl Runtime {
             later(module.clone(), false);
             return Ok(module);
         }
-        if let (Some(movable), Some(module)) = (&movable, self.interpreted(shape, hash, wasm)) {
+        let interpreted = movable
+            .as_ref()
+            .and_then(|m| self.interpreted(shape, hash, m));
+        if let (Some(movable), Some(module)) = (&movable, interpreted) {
             let optimize = optimized.filter(|_| ours);
             return Ok(self.start_interpreted(module?, movable.clone(), next, optimize));
         }
@@ -127,22 +130,22 @@ impl Runtime {
         (upgrade, true)
     }
 
-    /// The interpreter's module for a module at least [`crate::Settings::interpreter_threshold`]
-    /// long, when wasmi is compiled in: `None` if that does not apply.
+    /// The interpreter's module of `movable` (a prepared module) at least
+    /// [`crate::Settings::interpreter_threshold`] long, when wasmi is compiled in: `None` if
+    /// that does not apply.
     fn interpreted(
         &self,
         shape: &Arc<ModuleShape>,
         hash: &str,
-        wasm: &[u8],
+        movable: &[u8],
     ) -> Option<Result<Module, Error>> {
         let interpreter = self.shared.interpreter.as_ref()?;
-        if wasm.len() < self.settings.interpreter_threshold? {
+        if movable.len() < self.settings.interpreter_threshold? {
             return None;
         }
-        let movable = tier_up::prepare(wasm)?;
         Some(
             interpreter
-                .compile(&movable, CodeTier::Optimized)
+                .compile(movable, CodeTier::Optimized)
                 .map(|code| {
                     let mut m = Module::new(code, shape, hash, CodeTier::Baseline);
                     m.interpreted = true;
@@ -177,7 +180,7 @@ impl Runtime {
             module.hash.clone(),
         );
         let upgrades = [Some(baseline.clone()), optimize.clone()];
-        spawn_all(upgrades, move || {
+        spawn(upgrades.into_iter().flatten().collect(), move || {
             let code =
                 on_background_pool(|| shared.engine.compile(&movable, CodeTier::Baseline).ok());
             let _ = baseline.code.set(code.clone());
@@ -230,17 +233,13 @@ fn on_background_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 
 /// Runs `job` on a thread of its own. Nothing waits for it: a process that ends first
 /// leaves it undone (cache entries are written whole or not at all). If no thread can be
-/// started, the instances waiting for `upgrade` stay where they are.
-fn spawn(upgrade: Option<Arc<Upgrade>>, job: impl FnOnce() + Send + 'static) {
-    spawn_all([upgrade, None], job)
-}
-
-fn spawn_all(upgrades: [Option<Arc<Upgrade>>; 2], job: impl FnOnce() + Send + 'static) {
+/// started, the instances waiting for `upgrades` stay where they are.
+fn spawn(upgrades: Vec<Arc<Upgrade>>, job: impl FnOnce() + Send + 'static) {
     let spawned = std::thread::Builder::new()
         .name("wasmexec-background".into())
         .spawn(job);
     if spawned.is_err() {
-        for u in upgrades.into_iter().flatten() {
+        for u in upgrades {
             let _ = u.code.set(None);
         }
     }

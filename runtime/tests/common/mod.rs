@@ -25,3 +25,18 @@ pub fn go_guest(package: &str) -> Vec<u8> {
     let _ = std::fs::remove_file(out);
     wasm
 }
+
+/// A writer into a buffer the test keeps a clone of (a guest's stdout or stderr).
+#[derive(Clone, Default)]
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub struct SharedBuf(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
