@@ -1,6 +1,6 @@
 // Node side of the benchmarks (runtime/benches/roundtrip.rs runs it in the same run and prints
-// ratios). Loads the Go toolchain's own, unmodified wasm_exec.js and measures the bench guest
-// (go-guests/bench). Prints one JSON object.
+// ratios; scripts/bench gathers everything). Loads the Go toolchain's own, unmodified
+// wasm_exec.js and measures the bench guest (go-guests/bench). Prints one JSON object.
 //
 //   node scripts/bench.mjs --wasm bench.wasm [--iterations N]
 import { createRequire } from "node:module";
@@ -74,8 +74,7 @@ const field = (text, name) => Number(text.match(new RegExp(`${name} (\\d+)`))[1]
 const result = {};
 
 let text = await runToExit(["js", String(n * 5)]);
-result.get_ns = field(text, "get_ns");
-result.call_ns = field(text, "call_ns");
+for (const name of ["get_ns", "set_ns", "call_ns", "copy_ns"]) result[name] = field(text, name);
 text = await runToExit(["cpu"]);
 result.cpu_ms = field(text, "cpu_ms");
 

@@ -82,19 +82,17 @@ impl EngineConfig {
         let settings = Settings {
             tier: self.tier,
             // The fixed tiers run on their own code only; the tiered configuration starts
-            // every guest on the interpreter, with every tier's code compiled before it
-            // starts, so every guest moves, early and at points that do not depend on how
-            // fast the machine compiles.
+            // every guest on the interpreter, with every tier's code made before it starts
+            // (compiled, or from the cache the fixed tiers fill: the same code), so every
+            // guest moves, early and at points that do not depend on how fast the machine
+            // compiles.
             interpreter_threshold: tiered.then_some(0),
             tier_up_wait: tiered,
             ..Settings::default()
         };
-        let r = Runtime::with_settings(self.kind, settings).unwrap_or_else(|e| panic!("{e}"));
-        // Compiled code from the disk cache would start guests on optimized code at once.
-        let r = match tiered {
-            true => r,
-            false => r.cache_dir(crate::target_dir().join("wasmexec-cache")),
-        };
+        let r = Runtime::with_settings(self.kind, settings)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .cache_dir(crate::target_dir().join("wasmexec-cache"));
         let r: &'static Runtime = Box::leak(Box::new(r));
         all.push((self, r));
         r

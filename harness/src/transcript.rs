@@ -168,6 +168,11 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
     let mut guest = runtime
         .instantiate(&module, config)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The tiered configuration is there to see guests move: compiled code in the cache
+    // (the fixed tiers fill it) must not let it start above the interpreter.
+    if engine == EngineConfig::TIERED && !guest.is_interpreted() {
+        anyhow::bail!("{engine}: the guest started on compiled code, not on the interpreter");
+    }
     let mut steps = Vec::new();
     let mut trap = None;
     let mut record_trap = |e: &Error| -> bool {
@@ -218,6 +223,11 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
                 steps.push(entry);
             }
         }
+    }
+    // Every fixture's guest reaches a point to move at (an event, or the end of its first
+    // slice of interpreter fuel) before it ends.
+    if engine == EngineConfig::TIERED && guest.tier_ups() == 0 {
+        bail!("{engine}: the guest never moved to compiled code");
     }
     let wapc: Vec<Json> = guest.take_wapc_log().iter().map(exchange_json).collect();
     let mut t = json!({

@@ -2,13 +2,16 @@
 //! `cargo bench -p wasmexec --features wasmtime,wasmer,wasmi` (needs Go; Node for the
 //! comparison column). Measures, on the guest go-guests/bench:
 //!
-//! - `get_ns` / `call_ns`: one `syscall/js` crossing (`Value.Get`, `Value.Call`), timed by Go;
+//! - `get_ns`, `set_ns`, `call_ns`, `copy_ns`: one `syscall/js` crossing (`Value.Get`,
+//!   `Value.Set`, `Value.Call`, a 1 KiB `CopyBytesToJS`/`CopyBytesToGo`), timed by Go;
 //! - `cpu_ms`: a CPU-bound guest (SHA-256 over 64 MiB), timed by Go;
 //! - `start_ms`: instantiate and run a guest that exits at once, module already compiled;
 //! - `call_us`: one host -> `js.FuncOf` call round trip;
 //! - `invoke_us`: one waPC invoke round trip.
 //!
-//! Ratios are Node's time divided by ours: above 1 means wasmexec is faster.
+//! Ratios are our time divided by Node's: below 1 means wasmexec is faster. With
+//! `WASMEXEC_BENCH_TSV=FILE`, the figures are also written to FILE as `metric<TAB>runner<TAB>
+//! value` lines (`scripts/bench` makes the README's table from them).
 
 mod common;
 
@@ -96,7 +99,9 @@ fn measure(kind: EngineKind, wasm: &[u8]) -> Vec<(&'static str, f64)> {
     let invoke_us = t.elapsed().as_secs_f64() * 1e6 / ITERATIONS as f64;
     vec![
         ("get_ns", field(&js, "get_ns")),
+        ("set_ns", field(&js, "set_ns")),
         ("call_ns", field(&js, "call_ns")),
+        ("copy_ns", field(&js, "copy_ns")),
         ("cpu_ms", field(&cpu, "cpu_ms")),
         ("start_ms", start_ms),
         ("call_us", call_us),
@@ -134,7 +139,9 @@ fn main() {
     let reference = node(&path);
     let metrics = [
         "get_ns",
+        "set_ns",
         "call_ns",
+        "copy_ns",
         "cpu_ms",
         "start_ms",
         "call_us",
@@ -156,7 +163,7 @@ fn main() {
         print!("{:>12}", "node");
     }
     for (name, _) in &rows {
-        print!("{:>12}{:>10}", name, "node/it");
+        print!("{:>12}{:>10}", name, "it/node");
     }
     println!();
     for m in metrics {
@@ -171,9 +178,23 @@ fn main() {
                 .find(|(k, _)| *k == m)
                 .map(|(_, v)| *v)
                 .unwrap_or(f64::NAN);
-            let ratio = node_v.map(|n| n / v).unwrap_or(f64::NAN);
+            let ratio = node_v.map(|n| v / n).unwrap_or(f64::NAN);
             print!("{v:>12.3}{ratio:>9.2}x");
         }
         println!();
+    }
+    if let Some(path) = std::env::var_os("WASMEXEC_BENCH_TSV") {
+        let mut tsv = String::new();
+        for m in metrics {
+            if let Some(v) = reference.as_ref().and_then(|r| r[m].as_f64()) {
+                tsv.push_str(&format!("{m}\tnode\t{v}\n"));
+            }
+            for (name, r) in &rows {
+                if let Some((_, v)) = r.iter().find(|(k, _)| *k == m) {
+                    tsv.push_str(&format!("{m}\t{name}\t{v}\n"));
+                }
+            }
+        }
+        std::fs::write(&path, tsv).expect("the TSV file is writable");
     }
 }

@@ -162,7 +162,11 @@ impl Runtime {
     pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
         let shape = shape::read(wasm)?;
         let hash = cache::hex_digest(&[wasm]);
-        if let Some(m) = lock(&self.shared.modules).get(&hash) {
+        // With `tier_up_wait` every run starts on the first tier (see `compile_tiered`).
+        if let Some(m) = lock(&self.shared.modules)
+            .get(&hash)
+            .filter(|_| !self.settings.tier_up_wait)
+        {
             return Ok(m.clone());
         }
         shape::check(&shape)?;

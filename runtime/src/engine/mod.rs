@@ -270,7 +270,9 @@ pub struct Settings {
     /// Makes [`crate::Runtime::compile`] return only once the code of every tier is made,
     /// while instances still start on the first tier and move at their first chance (their
     /// first event, or their first milliseconds of computing): tests then see every move,
-    /// early and at points that do not depend on how fast the machine compiles.
+    /// early and at points that do not depend on how fast the machine compiles. Code already
+    /// made (in memory or in the disk cache) then only spares compiling it: every
+    /// [`crate::Runtime::compile`] gives a module that starts on the first tier.
     pub tier_up_wait: bool,
 }
 

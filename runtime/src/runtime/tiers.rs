@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::{lock, Module, Runtime, Shared};
 use crate::engine::tiered::Upgrade;
-use crate::engine::CodeTier;
+use crate::engine::{CodeTier, Compiled};
 use crate::error::Error;
 use crate::shape::ModuleShape;
 use crate::tier_up;
@@ -43,7 +43,10 @@ impl Runtime {
     ) -> Result<Module, Error> {
         let s = &self.shared;
         let auto = self.settings.tier == Tier::Auto;
-        if auto {
+        // With `tier_up_wait` every run starts on the first tier, so that it makes every
+        // move; code in the disk cache then only spares compiling it.
+        let start_on_cached = !self.settings.tier_up_wait;
+        if auto && start_on_cached {
             if let Some(code) = s.load(hash, CodeTier::Optimized) {
                 return Ok(s.remember(Module::new(code, shape, hash, CodeTier::Optimized)));
             }
@@ -83,7 +86,7 @@ impl Runtime {
                 }
             });
         };
-        if let Some(code) = s.load(hash, CodeTier::Baseline) {
+        if let Some(code) = s.load(hash, CodeTier::Baseline).filter(|_| start_on_cached) {
             let module = s.remember(self.module(code, shape, hash, next));
             later(module.clone(), false);
             return Ok(module);
@@ -170,9 +173,9 @@ impl Runtime {
             then: next.clone(),
         });
         module.upgrade = Some(baseline.clone());
-        let module = self.shared.remember(module);
-        if !module.is_interpreted() {
-            return module; // compiled code arrived meanwhile
+        let remembered = self.shared.remember(module.clone());
+        if !remembered.is_interpreted() && !self.settings.tier_up_wait {
+            return remembered; // compiled code arrived meanwhile
         }
         let (shared, shape, hash) = (
             self.shared.clone(),
@@ -181,13 +184,14 @@ impl Runtime {
         );
         let upgrades = [Some(baseline.clone()), optimize.clone()];
         spawn(upgrades.into_iter().flatten().collect(), move || {
-            let code =
-                on_background_pool(|| shared.engine.compile(&movable, CodeTier::Baseline).ok());
+            let (code, fresh) = shared.load_or_compile(&movable, &hash, CodeTier::Baseline);
             let _ = baseline.code.set(code.clone());
             let Some(code) = code else { return };
             let mut m = Module::new(code, &shape, &hash, CodeTier::Baseline);
             m.upgrade = next;
-            shared.store(&m);
+            if fresh {
+                shared.store(&m);
+            }
             shared.remember(m);
             if let Some(upgrade) = optimize {
                 shared.optimize(&movable, &shape, &hash, &upgrade);
@@ -201,15 +205,35 @@ impl Shared {
     /// Compiles optimized code for the module `hash` (on the background pool), hands it to
     /// the instances waiting in `upgrade`, and keeps it in memory and on disk.
     fn optimize(&self, bytes: &[u8], shape: &Arc<ModuleShape>, hash: &str, upgrade: &Upgrade) {
-        let code = on_background_pool(|| self.engine.compile(bytes, CodeTier::Optimized).ok());
+        let (code, fresh) = self.load_or_compile(bytes, hash, CodeTier::Optimized);
         let _ = upgrade.code.set(code.clone());
         if let Some(code) = code {
             // On disk before in memory: whoever sees it in memory finds it on disk too.
             let m = Module::new(code, shape, hash, CodeTier::Optimized);
-            self.store(&m);
+            if fresh {
+                self.store(&m);
+            }
             self.remember(m);
         }
         lock(&self.optimizing).remove(hash);
+    }
+
+    /// The code of `tier` for the module `hash` (prepared as `bytes`): from the disk cache
+    /// (another process may have compiled it meanwhile), else compiled on the background
+    /// pool (then `true`: it is new).
+    fn load_or_compile(
+        &self,
+        bytes: &[u8],
+        hash: &str,
+        tier: CodeTier,
+    ) -> (Option<Compiled>, bool) {
+        match self.load(hash, tier) {
+            Some(code) => (Some(code), false),
+            None => (
+                on_background_pool(|| self.engine.compile(bytes, tier).ok()),
+                true,
+            ),
+        }
     }
 }
 
