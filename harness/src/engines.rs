@@ -90,9 +90,14 @@ impl EngineConfig {
             tier_up_wait: tiered,
             ..Settings::default()
         };
+        // Every fixture's code on every compiling tier takes ~3 GB (more with the std
+        // suites): under the default 2 GiB bound, each `cargo test` would evict and compile
+        // again most of what the previous one left. Every configuration shares the directory,
+        // so all of them bound it alike.
         let r = Runtime::with_settings(self.kind, settings)
             .unwrap_or_else(|e| panic!("{e}"))
-            .cache_dir(crate::target_dir().join("wasmexec-cache"));
+            .cache_dir(crate::target_dir().join("wasmexec-cache"))
+            .cache_limit(8 << 30);
         let r: &'static Runtime = Box::leak(Box::new(r));
         all.push((self, r));
         r
