@@ -14,6 +14,7 @@ use wasmexec::Config;
 
 use crate::engines::EngineConfig;
 use crate::releases::GoRelease;
+use crate::transcript::Capture;
 
 /// The packages whose suites the harness runs.
 pub const PACKAGES: [&str; 9] = [
@@ -253,22 +254,6 @@ pub fn run_node(release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
     })
 }
 
-#[derive(Clone, Default)]
-struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs the suite on `kind` as `go_js_wasm_exec` would: host root mounted at `/`, the
 /// environment inherited (with TMPDIR), the package directory as working directory; without
 /// the tests the engine is [`too_slow`] for.
@@ -308,8 +293,7 @@ pub fn run_engine(kind: EngineConfig, release: &GoRelease, pkg: &str) -> Result<
         Ok(code) => code,
         Err(e) => bail!("{pkg}: {e}"),
     };
-    let text =
-        String::from_utf8_lossy(&out.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    let text = out.text();
     Ok(parse(code == 0, text, start.elapsed().as_secs_f64()))
 }
 

@@ -17,8 +17,9 @@ use crate::mounts::fs_root;
 use crate::releases::GoRelease;
 use crate::spec::{arg_value, Spec};
 
+/// A guest's output stream, kept in memory for the transcript.
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -34,7 +35,8 @@ impl std::io::Write for Capture {
 }
 
 impl Capture {
-    fn text(&self) -> String {
+    /// What was written, as lossy UTF-8.
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
     }
 }

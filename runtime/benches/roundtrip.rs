@@ -23,19 +23,9 @@ use wasmexec::{Config, EngineKind, JsValue, Runtime, Settings, Status, Tier};
 
 const ITERATIONS: usize = 20_000;
 
-fn capture() -> (Config, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
-    let buf = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    struct W(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for W {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    (Config::new().stdout(W(buf.clone())), buf)
+fn capture() -> (Config, common::SharedBuf) {
+    let buf = common::SharedBuf::default();
+    (Config::new().stdout(buf.clone()), buf)
 }
 
 fn field(text: &str, name: &str) -> f64 {
@@ -56,7 +46,7 @@ fn run_mode(runtime: &Runtime, module: &wasmexec::Module, args: &[&str]) -> Stri
         )
         .unwrap();
     assert!(matches!(g.run_to_exit(), Ok(0)));
-    let text = String::from_utf8_lossy(&out.lock().unwrap()).into_owned();
+    let text = String::from_utf8_lossy(&out.0.lock().unwrap()).into_owned();
     text
 }
 
