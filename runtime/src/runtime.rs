@@ -162,10 +162,9 @@ impl Runtime {
     pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
         let shape = shape::read(wasm)?;
         let hash = cache::hex_digest(&[wasm]);
-        // With `tier_up_wait` every run starts on the first tier (see `compile_tiered`).
         if let Some(m) = lock(&self.shared.modules)
             .get(&hash)
-            .filter(|_| !self.settings.tier_up_wait)
+            .filter(|_| self.starts_on_code_made())
         {
             return Ok(m.clone());
         }

@@ -35,6 +35,13 @@ impl Runtime {
         Ok(module)
     }
 
+    /// May a module start on better code that is already made (in memory or in the disk
+    /// cache)? Not under [`crate::Settings::tier_up_wait`]: there every run starts on the
+    /// first tier, so that it makes every move, and code already made only spares compiling.
+    pub(super) fn starts_on_code_made(&self) -> bool {
+        !self.settings.tier_up_wait
+    }
+
     fn start_tiers(
         &self,
         wasm: &[u8],
@@ -43,9 +50,7 @@ impl Runtime {
     ) -> Result<Module, Error> {
         let s = &self.shared;
         let auto = self.settings.tier == Tier::Auto;
-        // With `tier_up_wait` every run starts on the first tier, so that it makes every
-        // move; code in the disk cache then only spares compiling it.
-        let start_on_cached = !self.settings.tier_up_wait;
+        let start_on_cached = self.starts_on_code_made();
         if auto && start_on_cached {
             if let Some(code) = s.load(hash, CodeTier::Optimized) {
                 return Ok(s.remember(Module::new(code, shape, hash, CodeTier::Optimized)));
@@ -174,7 +179,7 @@ impl Runtime {
         });
         module.upgrade = Some(baseline.clone());
         let remembered = self.shared.remember(module.clone());
-        if !remembered.is_interpreted() && !self.settings.tier_up_wait {
+        if !remembered.is_interpreted() && self.starts_on_code_made() {
             return remembered; // compiled code arrived meanwhile
         }
         let (shared, shape, hash) = (
