@@ -170,7 +170,7 @@ impl DiskCache {
         let header = id.header();
         let tag = self.mac(header.as_bytes(), payload).finalize().into_bytes();
         let path = self.path(id);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let tmp = private_tmp(&path);
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
@@ -195,35 +195,67 @@ impl DiskCache {
 }
 
 fn read_or_make_key(path: &Path) -> std::io::Result<[u8; KEY_LEN]> {
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path);
-    match created {
-        Ok(mut f) => {
-            let mut key = [0u8; KEY_LEN];
-            getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
-            f.write_all(&key)?;
-            // Another process may read it the moment it exists: it must be whole by then.
-            f.sync_all()?;
-            Ok(key)
+    // Two tries: a key damaged by a crash while it was written is replaced once.
+    for _ in 0..2 {
+        match read_key(path) {
+            Ok(Some(key)) => return Ok(key),
+            Ok(None) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let meta = std::fs::symlink_metadata(path)?;
-            let me = rustix::process::geteuid().as_raw();
-            if !meta.is_file() || meta.uid() != me || meta.permissions().mode() & 0o077 != 0 {
-                return Err(std::io::Error::other(format!(
-                    "{} must be a file owned by uid {me} that only its owner can read",
-                    path.display()
-                )));
-            }
-            let bytes = std::fs::read(path)?;
-            bytes
-                .try_into()
-                .map_err(|_| std::io::Error::other(format!("{} is damaged", path.display())))
+        // Written whole under a private name, then linked into place: a reader sees no key or
+        // a whole one, and of two processes making one, the first link wins. No fsync: it
+        // would wait for every dirty page of the file system (seconds after a large build);
+        // a key lost or damaged by a crash is replaced, and the entries made under it no
+        // longer authenticate, so they are compiled again.
+        let tmp = private_tmp(path);
+        let mut key = [0u8; KEY_LEN];
+        getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(&key));
+        let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => return Ok(key),
+            // Another process linked its key first (or a damaged one is still there).
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
-        Err(e) => Err(e),
+    }
+    read_key(path)?.ok_or_else(|| std::io::Error::other(format!("{} is damaged", path.display())))
+}
+
+/// A name beside `path` for a file written before it is moved or linked there, unique to
+/// this process and call (threads of one process may write the same entry at once);
+/// [`trim`] removes those a killed process left.
+fn private_tmp(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    path.with_extension(format!("tmp{}-{n}", std::process::id()))
+}
+
+/// The key at `path`; `None` (after removing it) when it has the wrong length, as a crash
+/// while it was written can leave it.
+fn read_key(path: &Path) -> std::io::Result<Option<[u8; KEY_LEN]>> {
+    let meta = std::fs::symlink_metadata(path)?;
+    let me = rustix::process::geteuid().as_raw();
+    if !meta.is_file() || meta.uid() != me || meta.permissions().mode() & 0o077 != 0 {
+        return Err(std::io::Error::other(format!(
+            "{} must be a file owned by uid {me} that only its owner can read",
+            path.display()
+        )));
+    }
+    match std::fs::read(path)?.try_into() {
+        Ok(key) => Ok(Some(key)),
+        Err(_) => {
+            std::fs::remove_file(path)?;
+            Ok(None)
+        }
     }
 }
 
@@ -324,6 +356,38 @@ mod tests {
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         assert!(DiskCache::open(&dir, DEFAULT_LIMIT).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_key_is_replaced_and_racing_opens_agree() {
+        let dir = temp("cache-key");
+        let cache = DiskCache::open(&dir, DEFAULT_LIMIT).unwrap();
+        cache.write(&id("a"), b"a").unwrap();
+        // A crash while the key was written can leave it short: a new key replaces it, and
+        // what the old one authenticated is refused.
+        std::fs::write(dir.join(KEY_FILE), b"short").unwrap();
+        let again = DiskCache::open(&dir, DEFAULT_LIMIT).unwrap();
+        assert_eq!(std::fs::read(dir.join(KEY_FILE)).unwrap().len(), KEY_LEN);
+        assert_eq!(again.read(&id("a")), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+        // Threads opening a new directory at once all end up with the one key on disk.
+        let opened: Vec<DiskCache> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| DiskCache::open(&dir, DEFAULT_LIMIT).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        opened[0].write(&id("b"), b"b").unwrap();
+        for c in &opened {
+            assert_eq!(c.read(&id("b")).as_deref(), Some(&b"b"[..]));
+        }
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
