@@ -10,23 +10,16 @@ use crate::table::{ids, ValueTable};
 /// The high word of a boxed reference: a quiet NaN; the low three bits carry the type flag.
 pub const NAN_HEAD: u32 = 0x7FF8_0000;
 
-/// A guest's linear memory, bounds-checked. Engines whose memory is a byte slice use the
-/// `&mut [u8]` implementation; others implement it over their own view.
+/// Bounds-checked access to a guest's linear memory. Every engine lends its memory as a byte
+/// slice for the length of one import call, so these are plain slice operations that the
+/// compiler inlines into each decoder (a `js.ref` read is a bounds check and a load).
 pub trait Memory {
     /// Copies `out.len()` bytes at `addr` into `out`.
-    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), Abort>;
+    fn read_at(&self, addr: u64, out: &mut [u8]) -> Result<(), Abort>;
     /// Copies `data` to `addr`.
-    fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), Abort>;
-    /// The `len` bytes at `addr`: borrowed where the engine exposes memory as a slice, copied
-    /// otherwise.
-    fn bytes(&self, addr: u64, len: u64) -> Result<Cow<'_, [u8]>, Abort> {
-        let n = usize::try_from(len).map_err(|_| Abort::Fault("slice too long".into()))?;
-        // Bounds first, so a wild length cannot make us allocate gigabytes.
-        self.read(addr.saturating_add(len), &mut [])?;
-        let mut out = vec![0u8; n];
-        self.read(addr, &mut out)?;
-        Ok(Cow::Owned(out))
-    }
+    fn write_at(&mut self, addr: u64, data: &[u8]) -> Result<(), Abort>;
+    /// The `len` bytes at `addr`, borrowed.
+    fn bytes_at(&self, addr: u64, len: u64) -> Result<&[u8], Abort>;
 }
 
 fn range(len: usize, addr: u64, n: usize) -> Result<std::ops::Range<usize>, Abort> {
@@ -39,42 +32,45 @@ fn range(len: usize, addr: u64, n: usize) -> Result<std::ops::Range<usize>, Abor
     }
 }
 
-impl Memory for &mut [u8] {
-    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), Abort> {
+impl Memory for [u8] {
+    #[inline]
+    fn read_at(&self, addr: u64, out: &mut [u8]) -> Result<(), Abort> {
         let r = range(self.len(), addr, out.len())?;
         out.copy_from_slice(&self[r]);
         Ok(())
     }
 
-    fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), Abort> {
+    #[inline]
+    fn write_at(&mut self, addr: u64, data: &[u8]) -> Result<(), Abort> {
         let r = range(self.len(), addr, data.len())?;
         self[r].copy_from_slice(data);
         Ok(())
     }
 
-    fn bytes(&self, addr: u64, len: u64) -> Result<Cow<'_, [u8]>, Abort> {
+    #[inline]
+    fn bytes_at(&self, addr: u64, len: u64) -> Result<&[u8], Abort> {
         let n = usize::try_from(len).map_err(|_| Abort::Fault("slice too long".into()))?;
-        Ok(Cow::Borrowed(&self[range(self.len(), addr, n)?]))
+        Ok(&self[range(self.len(), addr, n)?])
     }
 }
 
 /// Typed reads and writes at the stack pointer of one import call.
 pub struct Frame<'a> {
     /// The guest memory.
-    pub mem: &'a mut dyn Memory,
+    pub mem: &'a mut [u8],
     /// Go's stack pointer for this call.
     pub sp: u64,
 }
 
 impl<'a> Frame<'a> {
     /// A frame over `mem` at `sp`.
-    pub fn new(mem: &'a mut dyn Memory, sp: u32) -> Frame<'a> {
+    pub fn new(mem: &'a mut [u8], sp: u32) -> Frame<'a> {
         Frame { mem, sp: sp as u64 }
     }
 
     fn bytes<const N: usize>(&self, off: u64) -> Result<[u8; N], Abort> {
         let mut b = [0u8; N];
-        self.mem.read(self.sp + off, &mut b)?;
+        self.mem.read_at(self.sp + off, &mut b)?;
         Ok(b)
     }
 
@@ -101,17 +97,17 @@ impl<'a> Frame<'a> {
 
     /// Stores an `int64` result.
     pub fn set_i64(&mut self, off: u64, v: i64) -> Result<(), Abort> {
-        self.mem.write(self.sp + off, &v.to_le_bytes())
+        self.mem.write_at(self.sp + off, &v.to_le_bytes())
     }
 
     /// Stores an `int32` result.
     pub fn set_i32(&mut self, off: u64, v: i32) -> Result<(), Abort> {
-        self.mem.write(self.sp + off, &v.to_le_bytes())
+        self.mem.write_at(self.sp + off, &v.to_le_bytes())
     }
 
     /// Stores a `bool` result.
     pub fn set_bool(&mut self, off: u64, v: bool) -> Result<(), Abort> {
-        self.mem.write(self.sp + off, &[v as u8])
+        self.mem.write_at(self.sp + off, &[v as u8])
     }
 
     /// A Go slice header `(ptr, len)` at `off` (capacity ignored).
@@ -122,19 +118,18 @@ impl<'a> Frame<'a> {
     /// The bytes of a Go slice or string at `off`.
     pub fn slice_bytes(&self, off: u64) -> Result<Vec<u8>, Abort> {
         let (ptr, len) = self.slice(off)?;
-        Ok(self.mem.bytes(ptr, len)?.into_owned())
+        Ok(self.mem.bytes_at(ptr, len)?.to_vec())
     }
 
     /// A Go string at `off`, decoded as UTF-8 with replacement (as `TextDecoder` does);
-    /// borrowed from guest memory when it is valid UTF-8 and the engine allows it.
+    /// borrowed from guest memory when it is valid UTF-8.
     pub fn str(&self, off: u64) -> Result<Cow<'_, str>, Abort> {
         let (ptr, len) = self.slice(off)?;
-        Ok(match self.mem.bytes(ptr, len)? {
-            Cow::Borrowed(b) => String::from_utf8_lossy(b),
-            Cow::Owned(b) => Cow::Owned(match String::from_utf8(b) {
-                Ok(s) => s,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            }),
+        let bytes = self.mem.bytes_at(ptr, len)?;
+        // Valid UTF-8 (nearly every string) is checked by the fast validator and borrowed.
+        Ok(match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(bytes),
         })
     }
 
@@ -155,7 +150,7 @@ impl<'a> Frame<'a> {
         let bytes = len
             .checked_mul(8)
             .ok_or_else(|| Abort::Fault("slice of refs too long".into()))?;
-        let raw = self.mem.bytes(ptr, bytes)?;
+        let raw = self.mem.bytes_at(ptr, bytes)?;
         raw.chunks_exact(8)
             .map(|c| decode_ref(u64::from_le_bytes(c.try_into().unwrap()), table))
             .collect()
@@ -164,7 +159,7 @@ impl<'a> Frame<'a> {
     /// Stores `v` as a `js.ref` at `off`, taking a Go reference when it needs an id.
     pub fn set_value(&mut self, off: u64, v: &Value, table: &mut ValueTable) -> Result<(), Abort> {
         let raw = encode_ref(v, table);
-        self.mem.write(self.sp + off, &raw.to_le_bytes())
+        self.mem.write_at(self.sp + off, &raw.to_le_bytes())
     }
 }
 
@@ -277,14 +272,12 @@ mod tests {
         mem[8..16].copy_from_slice(&32u64.to_le_bytes());
         mem[16..24].copy_from_slice(&5u64.to_le_bytes());
         mem[32..37].copy_from_slice(b"hello");
-        let mut slice = mem.as_mut_slice();
-        let frame = Frame::new(&mut slice, 0);
+        let frame = Frame::new(&mut mem, 0);
         assert_eq!(frame.string(8).unwrap(), "hello");
         let mut bad = vec![0u8; 64];
         bad[8..16].copy_from_slice(&60u64.to_le_bytes());
         bad[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
-        let mut slice = bad.as_mut_slice();
-        let frame = Frame::new(&mut slice, 0);
+        let frame = Frame::new(&mut bad, 0);
         assert!(matches!(frame.string(8), Err(Abort::Fault(_))));
         assert!(matches!(frame.i64(60), Err(Abort::Fault(_))));
     }

@@ -9,11 +9,10 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
-use crate::abi::Memory;
 use crate::abort::Abort;
 use crate::cache::{DiskCache, EntryId};
 use crate::error::Error;
-use crate::guest::{call_go, Guest};
+use crate::guest::{call_go, Guest, MemoryFn};
 use crate::host::Host;
 use crate::imports::{self, Import};
 use crate::instance::{Config, Instance};
@@ -72,12 +71,8 @@ impl Guest for FakeGuest {
         &mut self.host
     }
 
-    fn with_memory(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort> {
-        let mut mem = self.mem.as_mut_slice();
-        f(&mut mem, &mut self.host)
+    fn with_memory(&mut self, f: &mut MemoryFn<'_>) -> Result<(), Abort> {
+        f(self.mem.as_mut_slice(), &mut self.host)
     }
 
     fn resume(&mut self) -> Result<(), Abort> {
@@ -242,8 +237,8 @@ impl CacheSandbox {
         Ok(self.cache.read(&id))
     }
 
-    /// Replaces the key file with `bytes` and opens the cache again: an error unless `bytes`
-    /// is a whole key.
+    /// Replaces the key file with `bytes` and opens the cache again: a key file that is not
+    /// a whole key (as a crash while writing it leaves) is replaced by a new key.
     pub fn reopen_with_key(&self, bytes: &[u8]) -> std::io::Result<CacheSandbox> {
         let key = self.dir.join(crate::cache::KEY_FILE);
         std::fs::write(&key, bytes)?;

@@ -1,9 +1,12 @@
 //! The one interface between the engine-agnostic core and an engine backend.
 
-use crate::abi::Memory;
 use crate::error::Abort;
 use crate::host::Host;
 use crate::js::{Agent, JsResult, Obj, Throw, Value};
+
+/// What [`Guest::with_memory`] runs: guest memory (as a byte slice) and the host state,
+/// borrowed together.
+pub type MemoryFn<'a> = dyn FnMut(&mut [u8], &mut Host) -> Result<(), Abort> + 'a;
 
 /// A running guest, as the core needs it: the host state, its linear memory, and the exports
 /// that re-enter it. Backends implement it both for their store (the top level) and for the
@@ -13,10 +16,7 @@ pub trait Guest: Agent {
     /// The host state.
     fn host(&mut self) -> &mut Host;
     /// Runs `f` with linear memory and the host state borrowed together.
-    fn with_memory(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort>;
+    fn with_memory(&mut self, f: &mut MemoryFn<'_>) -> Result<(), Abort>;
     /// Calls the guest's `resume` export (delivers `_pendingEvent`).
     fn resume(&mut self) -> Result<(), Abort>;
     /// Calls the guest's `getsp` export: Go's stack pointer now, which moves when a goroutine's
@@ -27,7 +27,7 @@ pub trait Guest: Agent {
 /// [`Guest::with_memory`] for closures that return a value.
 pub fn with_memory<R>(
     g: &mut dyn Guest,
-    f: impl FnOnce(&mut dyn Memory, &mut Host) -> Result<R, Abort>,
+    f: impl FnOnce(&mut [u8], &mut Host) -> Result<R, Abort>,
 ) -> Result<R, Abort> {
     let mut f = Some(f);
     let mut out = None;

@@ -2,7 +2,7 @@
 //! Every function takes Go's stack pointer and reads its arguments / writes its results at fixed
 //! offsets from it (see [`crate::abi`]).
 
-use crate::abi::Frame;
+use crate::abi::{Frame, Memory as _};
 use crate::error::Abort;
 use crate::guest::{with_memory, Guest};
 use crate::syscall_js;
@@ -104,7 +104,7 @@ fn wasm_write(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let n = f.i32(24)?;
         let n = u64::try_from(n).map_err(|_| Abort::Fault(format!("wasmWrite of {n} bytes")))?;
         let mut buf = vec![0u8; n as usize];
-        f.mem.read(ptr, &mut buf)?;
+        f.mem.read_at(ptr, &mut buf)?;
         let Some(out) = host.stdio().out(fd) else {
             return Err(Abort::Fault(format!("wasmWrite to fd {fd}")));
         };
@@ -153,7 +153,7 @@ fn get_random_data(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let mut buf = f.slice_bytes(8)?; // bounds-checked before filling
         debug_assert_eq!(buf.len() as u64, buf_len);
         getrandom::fill(&mut buf).map_err(|e| Abort::Trap(format!("no randomness: {e}")))?;
-        f.mem.write(f.slice(8)?.0, &buf)
+        f.mem.write_at(f.slice(8)?.0, &buf)
     })
 }
 

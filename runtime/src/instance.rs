@@ -595,7 +595,7 @@ fn sleep_until(at: Instant) {
 /// Writes argv and the environment as wasm_exec.js's `run` does: NUL-terminated strings from
 /// offset 4096, each 8-byte aligned, then the pointer arrays (argv, 0, env sorted by key, 0).
 fn lay_out_args(
-    mem: &mut dyn Memory,
+    mem: &mut [u8],
     args: &[String],
     env: &[(String, String)],
 ) -> Result<(i32, u64), Abort> {
@@ -610,7 +610,7 @@ fn lay_out_args(
         if ptr + bytes.len() as u64 >= ARGV_LIMIT {
             return Err(too_long());
         }
-        mem.write(ptr, &bytes)?;
+        mem.write_at(ptr, &bytes)?;
         *offset += bytes.len() as u64;
         *offset = offset.next_multiple_of(8);
         Ok(ptr)
@@ -631,7 +631,7 @@ fn lay_out_args(
         if offset + 8 >= ARGV_LIMIT {
             return Err(too_long());
         }
-        mem.write(offset, &p.to_le_bytes())?;
+        mem.write_at(offset, &p.to_le_bytes())?;
         offset += 8;
     }
     Ok((args.len() as i32, argv))

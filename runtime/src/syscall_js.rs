@@ -6,7 +6,7 @@
 //! move Go's stack, so those paths finish outside the memory borrow and ask the guest for its
 //! stack pointer again if Go code ran.
 
-use crate::abi::{js_int64, Frame};
+use crate::abi::{js_int64, Frame, Memory as _};
 use crate::error::Abort;
 use crate::guest::{with_memory, Guest};
 use crate::host::Host;
@@ -267,7 +267,7 @@ pub fn value_load_string(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         };
         t.with(|b| {
             let n = (len as usize).min(b.len());
-            f.mem.write(ptr, &b[..n])
+            f.mem.write_at(ptr, &b[..n])
         })
     })
 }
@@ -295,7 +295,7 @@ pub fn copy_bytes_to_go(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         };
         let n = view.with(|b| {
             let n = (dst_len as usize).min(b.len());
-            f.mem.write(dst, &b[..n]).map(|_| n)
+            f.mem.write_at(dst, &b[..n]).map(|_| n)
         })?;
         f.set_i64(40, n as i64)?;
         f.set_bool(48, true)
@@ -312,7 +312,7 @@ pub fn copy_bytes_to_js(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         };
         let n = view.with(|b| {
             let n = (src_len as usize).min(b.len());
-            f.mem.read(src, &mut b[..n]).map(|_| n)
+            f.mem.read_at(src, &mut b[..n]).map(|_| n)
         })?;
         f.set_i64(40, n as i64)?;
         f.set_bool(48, true)

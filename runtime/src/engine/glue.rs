@@ -10,9 +10,8 @@ use std::rc::Rc;
 use super::state::Snapshot;
 use super::tiered::Upgrade;
 use super::Backend;
-use crate::abi::Memory;
 use crate::error::{Abort, Error};
-use crate::guest::{call_go, Guest};
+use crate::guest::{call_go, Guest, MemoryFn};
 use crate::host::Host;
 use crate::imports::{self, Import, SpFn};
 use crate::js::{Agent, JsResult, Value};
@@ -74,11 +73,7 @@ pub trait Access<X> {
     /// The context in the store.
     fn ctx(&mut self) -> &mut Ctx<X>;
     /// Runs `f` with linear memory and the host borrowed together.
-    fn with_memory(
-        &mut self,
-        exports: &X,
-        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort>;
+    fn with_memory(&mut self, exports: &X, f: &mut MemoryFn<'_>) -> Result<(), Abort>;
     /// Calls `resume`.
     fn resume(&mut self, exports: &X) -> Result<(), Abort>;
     /// Calls `getsp`.
@@ -117,10 +112,7 @@ impl<S: Access<X>, X: 'static> Guest for G<S, X> {
         &mut self.0.ctx().host
     }
 
-    fn with_memory(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort> {
+    fn with_memory(&mut self, f: &mut MemoryFn<'_>) -> Result<(), Abort> {
         let ex = self.exports()?;
         self.0.with_memory(&ex, f)
     }

@@ -9,9 +9,8 @@ use std::sync::{Arc, OnceLock};
 use super::state::Snapshot;
 use super::Backend;
 use super::{Compiled, EngineImpl};
-use crate::abi::Memory;
 use crate::error::Abort;
-use crate::guest::{call_go, Guest};
+use crate::guest::{call_go, Guest, MemoryFn};
 use crate::host::Host;
 use crate::js::{Agent, JsResult, Value};
 
@@ -172,10 +171,7 @@ impl Guest for Tiered {
         self.current.guest().host()
     }
 
-    fn with_memory(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort> {
+    fn with_memory(&mut self, f: &mut MemoryFn<'_>) -> Result<(), Abort> {
         self.current.guest().with_memory(f)
     }
 

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use wasmer::sys::vm::TrapCode;
 use wasmer::{
-    Function, FunctionEnv, FunctionEnvMut, Imports, Memory, MemoryView, Module, RuntimeError,
-    Store, TypedFunction, Value,
+    Function, FunctionEnv, FunctionEnvMut, Imports, Memory, Module, RuntimeError, Store,
+    TypedFunction, Value,
 };
 
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
@@ -18,6 +18,7 @@ use super::state::{GlobalValue, Snapshot};
 use super::wasmer_memory::{with_cap, GuestTunables};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
+use crate::guest::MemoryFn;
 use crate::host::Host;
 use crate::imports::{self, SpFn};
 use wasmer::sys::NativeEngineExt as _;
@@ -104,32 +105,6 @@ fn abort_of(e: RuntimeError) -> Abort {
     }
 }
 
-/// Linear memory seen through a [`MemoryView`], bounds-checked by wasmer.
-struct View<'a>(MemoryView<'a>);
-
-impl View<'_> {
-    fn fault(&self, addr: u64, n: usize) -> Abort {
-        Abort::Fault(format!(
-            "memory access of {n} bytes at {addr:#x} is outside linear memory ({} bytes)",
-            self.0.data_size()
-        ))
-    }
-}
-
-impl crate::abi::Memory for View<'_> {
-    fn read(&self, addr: u64, out: &mut [u8]) -> Result<(), Abort> {
-        self.0
-            .read(addr, out)
-            .map_err(|_| self.fault(addr, out.len()))
-    }
-
-    fn write(&mut self, addr: u64, data: &[u8]) -> Result<(), Abort> {
-        self.0
-            .write(addr, data)
-            .map_err(|_| self.fault(addr, data.len()))
-    }
-}
-
 /// Something that lends the guest's store together with its context: the store itself at
 /// the top level, the [`FunctionEnvMut`] a host function receives when nested.
 trait EnvLike {
@@ -168,15 +143,19 @@ impl<T: EnvLike> Access<Exports> for T {
         self.data()
     }
 
-    fn with_memory(
-        &mut self,
-        ex: &Exports,
-        f: &mut dyn FnMut(&mut dyn crate::abi::Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort> {
+    fn with_memory(&mut self, ex: &Exports, f: &mut MemoryFn<'_>) -> Result<(), Abort> {
         let mut env = self.env();
         let (ctx, store) = env.data_and_store_mut();
-        let mut view = View(ex.mem.view(&store));
-        f(&mut view, &mut ctx.host)
+        let view = ex.mem.view(&store);
+        // SAFETY: `data_unchecked_mut` asks that nothing else reads, writes or resizes this
+        // memory while the slice lives. The slice lives only during `f`, which borrows the
+        // store (through `env`) the whole time, so no wasm code runs and nothing grows the
+        // memory: both need the store. `f` gets only the slice and the host state, which
+        // holds no handle to the memory, and the memory is not shared with another thread
+        // (one thread runs a store at a time, and Go guests have no threads). A slice also
+        // spares wasmer's per-access view checks and lets strings be borrowed, not copied.
+        let data = unsafe { view.data_unchecked_mut() };
+        f(data, &mut ctx.host)
     }
 
     fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {

@@ -13,6 +13,7 @@ use super::glue::{self, Access, Ctx, Link, TopLevel, G};
 use super::state::{GlobalValue, Snapshot};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
 use crate::error::{Abort, Error};
+use crate::guest::MemoryFn;
 use crate::host::Host;
 use crate::imports::{self, SpFn};
 use crate::limits::MemoryCap;
@@ -142,13 +143,9 @@ impl<T: StoreLike> Access<Exports> for T {
         StoreLike::data(self)
     }
 
-    fn with_memory(
-        &mut self,
-        ex: &Exports,
-        f: &mut dyn FnMut(&mut dyn crate::abi::Memory, &mut Host) -> Result<(), Abort>,
-    ) -> Result<(), Abort> {
-        let (mut data, ctx) = ex.mem.data_and_store_mut(self.as_context_mut());
-        f(&mut data, &mut ctx.host)
+    fn with_memory(&mut self, ex: &Exports, f: &mut MemoryFn<'_>) -> Result<(), Abort> {
+        let (data, ctx) = ex.mem.data_and_store_mut(self.as_context_mut());
+        f(data, &mut ctx.host)
     }
 
     fn resume(&mut self, ex: &Exports) -> Result<(), Abort> {
