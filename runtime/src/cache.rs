@@ -218,7 +218,13 @@ fn read_or_make_key(path: &Path) -> std::io::Result<[u8; KEY_LEN]> {
             .mode(0o600)
             .open(&tmp)
             .and_then(|mut f| f.write_all(&key));
-        let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
+        let linked = written.and_then(|()| match std::fs::hard_link(&tmp, path) {
+            // A file system without hard links: moved into place instead, where a process
+            // racing this one may replace the key it just read; its entries then fail to
+            // authenticate and are compiled again, nothing worse.
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => std::fs::rename(&tmp, path),
+            linked => linked,
+        });
         let _ = std::fs::remove_file(&tmp);
         match linked {
             Ok(()) => return Ok(key),
