@@ -103,12 +103,12 @@ fn wasm_write(g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
         let ptr = f.usize(16)?;
         let n = f.i32(24)?;
         let n = u64::try_from(n).map_err(|_| Abort::Fault(format!("wasmWrite of {n} bytes")))?;
-        let mut buf = vec![0u8; n as usize];
-        f.mem.read_at(ptr, &mut buf)?;
+        // Borrowed, bounds-checked before anything is allocated for it.
+        let buf = f.mem.bytes_at(ptr, n)?;
         let Some(out) = host.stdio().out(fd) else {
             return Err(Abort::Fault(format!("wasmWrite to fd {fd}")));
         };
-        let _ = out.write_all(&buf);
+        let _ = out.write_all(buf);
         let _ = out.flush();
         Ok(())
     })
