@@ -127,16 +127,6 @@ fn main() {
     let path = common::build_guest();
     let wasm = std::fs::read(&path).unwrap();
     let reference = node(&path);
-    let metrics = [
-        "get_ns",
-        "set_ns",
-        "call_ns",
-        "copy_ns",
-        "cpu_ms",
-        "start_ms",
-        "call_us",
-        "invoke_us",
-    ];
     let mut rows: Vec<(String, Vec<(&str, f64)>)> = Vec::new();
     for kind in EngineKind::available() {
         let w = wasm.clone();
@@ -148,6 +138,11 @@ fn main() {
             .unwrap();
         rows.push((kind.name().to_string(), r));
     }
+    // The metrics, in the order `measure` gives them (Node's side has the same names).
+    let metrics: Vec<&str> = rows
+        .first()
+        .map(|(_, r)| r.iter().map(|(k, _)| *k).collect())
+        .unwrap_or_default();
     print!("{:<10}", "metric");
     if reference.is_some() {
         print!("{:>12}", "node");
@@ -156,7 +151,7 @@ fn main() {
         print!("{:>12}{:>10}", name, "it/node");
     }
     println!();
-    for m in metrics {
+    for &m in &metrics {
         print!("{m:<10}");
         let node_v = reference.as_ref().and_then(|r| r[m].as_f64());
         if reference.is_some() {
@@ -175,7 +170,7 @@ fn main() {
     }
     if let Some(path) = std::env::var_os("WASMEXEC_BENCH_TSV") {
         let mut tsv = String::new();
-        for m in metrics {
+        for &m in &metrics {
             if let Some(v) = reference.as_ref().and_then(|r| r[m].as_f64()) {
                 tsv.push_str(&format!("{m}\tnode\t{v}\n"));
             }
