@@ -217,10 +217,13 @@ pub fn run(o: Options) -> Result<i32, String> {
     let mut guest = runtime
         .instantiate(&module, config(&o))
         .map_err(|e| e.to_string())?;
-    if o.steps.is_empty() {
-        return guest.run_to_exit().map_err(|e| e.to_string());
-    }
-    run_steps(&mut guest, &o.steps)
+    let status = match o.steps.is_empty() {
+        true => guest.run_to_exit().map_err(|e| e.to_string()),
+        false => run_steps(&mut guest, &o.steps),
+    };
+    // The process ends with the guest; background compiles end with it.
+    runtime.save_unfinished_compiles();
+    status
 }
 
 fn run_steps(guest: &mut wasmexec::Instance, steps: &[Step]) -> Result<i32, String> {

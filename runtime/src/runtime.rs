@@ -189,6 +189,28 @@ impl Runtime {
         Ok(module)
     }
 
+    /// Saves in the disk cache what the optimized compiles still running in the background
+    /// have made so far, function by function, so that the next process compiling the same
+    /// modules resumes them instead of starting over: a program that always ends before its
+    /// optimized code is ready (a CPU-bound run shorter than the compile) then gets it after
+    /// a few runs instead of never. A process about to end calls this (the CLI does, when the
+    /// guest exits); without a cache directory, or with nothing unfinished, it does nothing.
+    pub fn save_unfinished_compiles(&self) {
+        let s = &self.shared;
+        let unfinished: Vec<String> = lock(&s.optimizing).keys().cloned().collect();
+        let Some(disk) = s.disk().filter(|_| !unfinished.is_empty()) else {
+            return;
+        };
+        let Some(saved) = s.engine.unfinished_functions() else {
+            return;
+        };
+        // The functions of every compile under way go with each module (content-keyed, so
+        // the extra ones only take room): which module a function belongs to is not known.
+        for hash in unfinished {
+            let _ = disk.write(&s.unfinished_entry(&hash), &saved);
+        }
+    }
+
     /// Instantiates a module with the `gojs` imports linked and the JS world set up.
     pub fn instantiate(&self, module: &Module, mut config: Config) -> Result<Instance, Error> {
         let mut host = Instance::new_host(&mut config)?;
@@ -268,6 +290,13 @@ impl Shared {
             engine: self.engine.identity(tier),
             settings: self.code_settings.clone(),
         }
+    }
+
+    /// The entry holding what an unfinished optimized compile of the module `hash` made.
+    fn unfinished_entry(&self, hash: &str) -> EntryId {
+        let mut id = self.entry(hash, CodeTier::Optimized);
+        id.engine.push_str("+unfinished-functions");
+        id
     }
 
     /// Code of `tier` for the module `hash` from the disk cache.

@@ -247,18 +247,7 @@ fn auto_tier_starts_on_baseline_code_then_caches_optimized_code() {
             "{kind}: a first compile is baseline code"
         );
         // Baseline code runs the guest as optimized code would.
-        let log = JsValue::function(|_, _| Ok(JsValue::Undefined));
-        let config = Config::new()
-            .stdout(std::io::sink())
-            .global("myHost", JsValue::object([("log", log)]));
-        let mut guest = runtime.instantiate(&first, config).unwrap();
-        guest.run().unwrap();
-        assert_eq!(
-            guest
-                .call("add", &[JsValue::from(2.0), JsValue::from(3.5)])
-                .unwrap(),
-            JsValue::Number(5.5)
-        );
+        adds_numbers(&runtime, &first);
         // The optimizing compiler finishes in the background; later compiles get its code.
         // (A liveness bound, not a timing assertion.)
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
@@ -278,16 +267,86 @@ fn auto_tier_starts_on_baseline_code_then_caches_optimized_code() {
             later.compile(plugin_wasm()).unwrap().is_optimized(),
             "{kind}"
         );
-        let entries = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "bin"))
-            })
-            .count();
-        assert_eq!(entries, 1, "{kind}: one entry, the optimized one");
+        assert_eq!(
+            cache_entries(&dir),
+            1,
+            "{kind}: one entry, the optimized one"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+/// Runs the plugin's `main` on `module`, then checks its exported `add`.
+fn adds_numbers(runtime: &Runtime, module: &wasmexec::Module) {
+    let config = Config::new()
+        .stdout(std::io::sink())
+        .global("myHost", host_object(Arc::default()));
+    let mut guest = runtime.instantiate(module, config).unwrap();
+    guest.run().unwrap();
+    assert_eq!(
+        guest
+            .call("add", &[JsValue::from(2.0), JsValue::from(3.5)])
+            .unwrap(),
+        JsValue::Number(5.5)
+    );
+}
+
+/// The `.bin` entries of a cache directory.
+fn cache_entries(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| {
+        d.filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        })
+        .count()
+    })
+}
+
+#[test]
+fn an_optimized_compile_cut_short_is_resumed_by_the_next_process() {
+    use std::time::{Duration, Instant};
+    use wasmexec::{Settings, Tier};
+    let kind = EngineKind::Wasmtime;
+    if !kind.is_available() {
+        return;
+    }
+    let auto = Settings {
+        tier: Tier::Auto,
+        ..Settings::default()
+    };
+    let dir = std::env::temp_dir().join(format!("wasmexec-resume-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // A process that ends while Cranelift compiles: what it made so far is saved next to
+    // the baseline entry. (Liveness bounds below, not timing assertions.)
+    let first = Runtime::with_settings(kind, auto.clone())
+        .unwrap()
+        .cache_dir(&dir);
+    assert!(!first.compile(plugin_wasm()).unwrap().is_optimized());
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        first.save_unfinished_compiles();
+        if cache_entries(&dir) == 2 {
+            break;
+        }
+        assert!(
+            !first.compile(plugin_wasm()).unwrap().is_optimized(),
+            "the compile ended before any of it was saved"
+        );
+        assert!(Instant::now() < deadline, "nothing to save");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The next process resumes it: its optimized code runs the guest, and the saved
+    // functions are gone with the baseline entry once the optimized one is written.
+    let next = Runtime::with_settings(kind, auto).unwrap().cache_dir(&dir);
+    let mut module = next.compile(plugin_wasm()).unwrap();
+    while !module.is_optimized() {
+        assert!(Instant::now() < deadline, "never optimized");
+        std::thread::sleep(Duration::from_millis(20));
+        module = next.compile(plugin_wasm()).unwrap();
+    }
+    adds_numbers(&next, &module);
+    assert_eq!(cache_entries(&dir), 1, "only the optimized entry is left");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 fn quiet_plugin(kind: EngineKind) -> wasmexec::Instance {

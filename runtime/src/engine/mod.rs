@@ -13,6 +13,8 @@ use crate::host::Host;
 use state::Snapshot;
 use tiered::Upgrade;
 
+#[cfg(feature = "wasmtime")]
+mod function_store;
 pub mod glue;
 pub(crate) mod state;
 pub(crate) mod tiered;
@@ -185,6 +187,15 @@ pub(crate) trait EngineImpl: Send + Sync {
     /// A string that changes whenever the code of `tier` would: engine, compiler, version and
     /// configuration.
     fn identity(&self, tier: CodeTier) -> String;
+    /// What the optimizing compiler has made so far of the compiles under way, function by
+    /// function, for a later process to resume them (`None`: nothing, or an engine that
+    /// compiles whole modules only).
+    fn unfinished_functions(&self) -> Option<Vec<u8>> {
+        None
+    }
+    /// Gives back what [`EngineImpl::unfinished_functions`] returned, before compiling the
+    /// same module again.
+    fn resume_functions(&self, _saved: &[u8]) {}
     /// Instantiates with the `gojs` imports linked; with `timeout`, the host's deadline
     /// interrupts running code.
     fn instantiate(

@@ -9,6 +9,7 @@ use wasmtime::{
     AsContextMut, Caller, Global, Linker, Memory, Module, Mutability, Store, Trap, TypedFunc, Val,
 };
 
+use super::function_store::FunctionStore;
 use super::glue::{self, Access, Ctx, Link, TopLevel, G};
 use super::state::{GlobalValue, Snapshot};
 use super::{Backend, CodeTier, Compiled, EngineImpl, Settings};
@@ -22,6 +23,8 @@ use crate::limits::MemoryCap;
 pub struct Engine {
     optimized: wasmtime::Engine,
     baseline: wasmtime::Engine,
+    /// Cranelift's functions, kept while it compiles (see [`FunctionStore`]).
+    functions: Arc<FunctionStore>,
 }
 
 /// The exports the host calls.
@@ -324,6 +327,12 @@ fn config(settings: &Settings, strategy: wasmtime::Strategy) -> wasmtime::Config
     // traps are reported without native backtraces: unwind tables are compile time spent for
     // nothing (a sixth of a baseline compile).
     config.native_unwind_info(false);
+    // Traps are reported by kind only (`abort_of`), never with a wasm backtrace: capturing
+    // one costs a stack walk on every trap and every error a host function returns (each
+    // exit), and the address maps it reads cost a fifth of a Winch compile and the size of
+    // every cached module.
+    config.wasm_backtrace_max_frames(None);
+    config.generate_address_map(false);
     if strategy == wasmtime::Strategy::Winch {
         // Winch still compiles the entry trampolines with Cranelift; optimising them costs
         // more time than they ever win back.
@@ -335,13 +344,18 @@ fn config(settings: &Settings, strategy: wasmtime::Strategy) -> wasmtime::Config
 impl Engine {
     /// Engines with epoch interruption and Go's stack needs.
     pub fn new(settings: &Settings) -> Result<Engine, Error> {
-        let engine = |strategy| {
-            wasmtime::Engine::new(&config(settings, strategy))
-                .map_err(|e| Error::engine(format!("{e:#}")))
+        let engine = |config: &wasmtime::Config| {
+            wasmtime::Engine::new(config).map_err(|e| Error::engine(format!("{e:#}")))
         };
+        let functions = Arc::new(FunctionStore::default());
+        let mut optimized = config(settings, wasmtime::Strategy::Cranelift);
+        optimized
+            .enable_incremental_compilation(functions.clone())
+            .map_err(|e| Error::engine(format!("{e:#}")))?;
         Ok(Engine {
-            optimized: engine(wasmtime::Strategy::Cranelift)?,
-            baseline: engine(wasmtime::Strategy::Winch)?,
+            optimized: engine(&optimized)?,
+            baseline: engine(&config(settings, wasmtime::Strategy::Winch))?,
+            functions,
         })
     }
 
@@ -381,8 +395,12 @@ impl EngineImpl for Engine {
     }
 
     fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
-        let m = Module::new(self.engine(tier), wasm)
-            .map_err(|e| super::compile_error(format!("{e:#}")))?;
+        let compile = || Module::new(self.engine(tier), wasm);
+        let m = match tier {
+            CodeTier::Optimized => self.functions.compiling(compile),
+            CodeTier::Baseline => compile(),
+        };
+        let m = m.map_err(|e| super::compile_error(format!("{e:#}")))?;
         Ok(Arc::new(m))
     }
 
@@ -397,6 +415,14 @@ impl EngineImpl for Engine {
         // wasmtime itself rejects bytes from another version or configuration.
         let m = unsafe { Module::deserialize(self.engine(tier), bytes).ok()? };
         Some(Arc::new(m) as Arc<dyn Any + Send + Sync>)
+    }
+
+    fn unfinished_functions(&self) -> Option<Vec<u8>> {
+        self.functions.save()
+    }
+
+    fn resume_functions(&self, saved: &[u8]) {
+        self.functions.restore(saved);
     }
 
     fn identity(&self, tier: CodeTier) -> String {
@@ -458,5 +484,52 @@ impl EngineImpl for Engine {
             guest: G::new(store),
             _keep: None,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two functions: `() -> 1` and `f(x) = x + 2`, exported.
+    const TWO_FUNCTIONS: &[u8] = &[
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // header
+        0x01, 0x0a, 0x02, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f, // types
+        0x03, 0x03, 0x02, 0x00, 0x01, // functions
+        0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x01, // exports
+        0x0a, 0x0e, 0x02, 0x04, 0x00, 0x41, 0x01, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x41, 0x02, 0x6a,
+        0x0b, // code
+    ];
+
+    #[test]
+    fn a_compile_resumed_from_saved_functions_compiles_none_again() {
+        let first = Engine::new(&Settings::default()).unwrap();
+        let saved = first.functions.compiling(|| {
+            first.compile(TWO_FUNCTIONS, CodeTier::Optimized).unwrap();
+            first
+                .unfinished_functions()
+                .expect("the compile kept its functions")
+        });
+        assert!(
+            first.functions.misses() > 0,
+            "a first compile finds nothing"
+        );
+        assert!(
+            first.unfinished_functions().is_none(),
+            "nothing is kept once no compile is under way"
+        );
+
+        let next = Engine::new(&Settings::default()).unwrap();
+        next.resume_functions(&saved);
+        let module = next.compile(TWO_FUNCTIONS, CodeTier::Optimized).unwrap();
+        assert_eq!(next.functions.misses(), 0, "every function came back");
+        let module = super::module(&module).unwrap();
+        let mut store = Store::new(module.engine(), ());
+        store.set_epoch_deadline(u64::MAX / 2);
+        let instance = wasmtime::Instance::new(&mut store, module, &[]).unwrap();
+        let f = instance
+            .get_typed_func::<i32, i32>(&mut store, "f")
+            .unwrap();
+        assert_eq!(f.call(&mut store, 3).unwrap(), 5, "the resumed code runs");
     }
 }

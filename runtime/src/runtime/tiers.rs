@@ -235,7 +235,18 @@ impl Shared {
         match self.load(hash, tier) {
             Some(code) => (Some(code), false),
             None => (
-                on_background_pool(|| self.engine.compile(bytes, tier).ok()),
+                on_background_pool(|| {
+                    let unfinished = self.unfinished_entry(hash);
+                    let saved = self.disk().filter(|_| tier == CodeTier::Optimized);
+                    if let Some(saved) = saved.and_then(|d| d.read(&unfinished)) {
+                        self.engine.resume_functions(&saved);
+                    }
+                    let code = self.engine.compile(bytes, tier).ok();
+                    if let (Some(disk), Some(_)) = (saved, &code) {
+                        disk.remove(&unfinished);
+                    }
+                    code
+                }),
                 true,
             ),
         }
