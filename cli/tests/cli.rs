@@ -431,3 +431,39 @@ fn sigterm_during_a_package_build_stops_the_whole_build() {
         "processes of the build outlived it: {left:?}"
     );
 }
+
+#[test]
+fn a_cpu_bound_first_run_leaves_optimized_code_or_what_was_made_of_it() {
+    let bench = guest("bench");
+    let cache = tmp("resume-cache");
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_wasmexec"))
+            .args(["--engine", "wasmtime"])
+            .arg(&bench)
+            .arg("cpu")
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .expect("run wasmexec");
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let sum = stdout.lines().find(|l| l.starts_with("sum "));
+        sum.expect("the checksum line").to_string()
+    };
+    let first = run();
+    // The process ended with the background compile: either Cranelift finished in time or
+    // what it made was saved for the next run (not the baseline code alone).
+    let headers: Vec<String> = std::fs::read_dir(cache.join("wasmexec/modules"))
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned())
+        .collect();
+    assert!(
+        headers.iter().any(|h| h.contains("-Optimized-")),
+        "no optimized code nor unfinished functions: {headers:?}"
+    );
+    // Runs on the resumed compile's code compute the same.
+    assert_eq!(run(), first);
+    assert_eq!(run(), first);
+}

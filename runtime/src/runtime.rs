@@ -306,7 +306,7 @@ impl Shared {
     }
 
     /// Writes a module's code to the disk cache (a cache that cannot be written only costs
-    /// time); optimized code replaces baseline code.
+    /// time); optimized code replaces baseline code and what unfinished compiles of it saved.
     fn store(&self, module: &Module) {
         let Some(disk) = self.disk().filter(|_| !module.interpreted) else {
             return;
@@ -321,6 +321,7 @@ impl Shared {
             && self.engine.has_baseline()
         {
             disk.remove(&self.entry(&module.hash, CodeTier::Baseline));
+            disk.remove(&self.unfinished_entry(&module.hash));
         }
     }
 

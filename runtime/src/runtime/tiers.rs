@@ -236,16 +236,13 @@ impl Shared {
             Some(code) => (Some(code), false),
             None => (
                 on_background_pool(|| {
-                    let unfinished = self.unfinished_entry(hash);
+                    // What a process that ended during this compile saved (removed once the
+                    // optimized code is stored).
                     let saved = self.disk().filter(|_| tier == CodeTier::Optimized);
-                    if let Some(saved) = saved.and_then(|d| d.read(&unfinished)) {
+                    if let Some(saved) = saved.and_then(|d| d.read(&self.unfinished_entry(hash))) {
                         self.engine.resume_functions(&saved);
                     }
-                    let code = self.engine.compile(bytes, tier).ok();
-                    if let (Some(disk), Some(_)) = (saved, &code) {
-                        disk.remove(&unfinished);
-                    }
-                    code
+                    self.engine.compile(bytes, tier).ok()
                 }),
                 true,
             ),
