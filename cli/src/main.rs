@@ -112,6 +112,7 @@ fn parse() -> Result<Options, clap::Error> {
         time_zone: cli.time_zone,
         limits,
         allow_net: cli.allow_net,
+        interpreter_first: true,
         program: cli.program,
         guest_args: cli.guest_args,
     })

@@ -25,6 +25,10 @@ pub struct Options {
     pub limits: Limits,
     /// `--allow-net`: the hosts `fetch` may reach (none: no `fetch`).
     pub allow_net: Vec<String>,
+    /// With `--tier auto`, a program not in the cache starts on the interpreter (the CLI:
+    /// a short program is done before Winch would be) or on baseline code (test binaries,
+    /// which run long enough to pay the compile back several times over).
+    pub interpreter_first: bool,
     pub program: PathBuf,
     pub guest_args: Vec<String>,
 }
@@ -55,6 +59,7 @@ impl Options {
             time_zone: None,
             limits: Limits::default(),
             allow_net: Vec::new(),
+            interpreter_first: false,
             program,
             guest_args: args,
         }
@@ -202,6 +207,10 @@ pub fn run(o: Options) -> Result<i32, String> {
         tier: o.tier,
         // A cap also shrinks what each memory reserves, so the host fits under `ulimit -v`.
         memory_reservation: o.limits.max_memory,
+        interpreter_threshold: match o.interpreter_first {
+            true => Settings::default().interpreter_threshold,
+            false => None,
+        },
         ..Settings::default()
     };
     let mut runtime = Runtime::with_settings(o.engine, settings).map_err(|e| e.to_string())?;
