@@ -203,15 +203,15 @@ pub fn run(o: Options) -> Result<i32, String> {
         o.program.clone()
     };
     let wasm = std::fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let defaults = Settings::default();
     let settings = Settings {
         tier: o.tier,
         // A cap also shrinks what each memory reserves, so the host fits under `ulimit -v`.
         memory_reservation: o.limits.max_memory,
-        interpreter_threshold: match o.interpreter_first {
-            true => Settings::default().interpreter_threshold,
-            false => None,
-        },
-        ..Settings::default()
+        interpreter_threshold: defaults
+            .interpreter_threshold
+            .filter(|_| o.interpreter_first),
+        ..defaults
     };
     let mut runtime = Runtime::with_settings(o.engine, settings).map_err(|e| e.to_string())?;
     // Hidden from the guest even when this run does not use it: a guest must not prepare a
