@@ -344,17 +344,16 @@ fn config(settings: &Settings, strategy: wasmtime::Strategy) -> wasmtime::Config
 impl Engine {
     /// Engines with epoch interruption and Go's stack needs.
     pub fn new(settings: &Settings) -> Result<Engine, Error> {
-        let engine = |config: &wasmtime::Config| {
-            wasmtime::Engine::new(config).map_err(|e| Error::engine(format!("{e:#}")))
-        };
+        let failed = |e: wasmtime::Error| Error::engine(format!("{e:#}"));
         let functions = Arc::new(FunctionStore::default());
         let mut optimized = config(settings, wasmtime::Strategy::Cranelift);
         optimized
             .enable_incremental_compilation(functions.clone())
-            .map_err(|e| Error::engine(format!("{e:#}")))?;
+            .map_err(failed)?;
+        let baseline = config(settings, wasmtime::Strategy::Winch);
         Ok(Engine {
-            optimized: engine(&optimized)?,
-            baseline: engine(&config(settings, wasmtime::Strategy::Winch))?,
+            optimized: wasmtime::Engine::new(&optimized).map_err(failed)?,
+            baseline: wasmtime::Engine::new(&baseline).map_err(failed)?,
             functions,
         })
     }
