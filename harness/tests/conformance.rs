@@ -353,6 +353,21 @@ fn write_std_report(runs: &[wasmexec_harness::std_suites::Measured]) {
     let _ = std::fs::write(dir.join("std-suites.md"), md);
 }
 
+/// Prints why a trial failed as soon as it does, beside its `FAILED` line, and not only in
+/// the summary at the end: a CI log cut short (or a cascade of failures with one cause) then
+/// still shows the cause.
+fn said_at_once(name: &str, r: Result<(), Failed>) -> Result<(), Failed> {
+    if let Err(e) = &r {
+        let why = e.message().unwrap_or("(no message)");
+        let first: String = why.lines().take(3).collect::<Vec<_>>().join(" | ");
+        eprintln!(
+            "[failed] {name}: {}",
+            first.chars().take(400).collect::<String>()
+        );
+    }
+    r
+}
+
 fn main() {
     let args = Arguments::from_args();
     let fixtures = Arc::new(fixtures());
@@ -374,9 +389,10 @@ fn main() {
             for release in &releases {
                 let (fx, out, release) = (fixtures.clone(), outcomes.clone(), release.clone());
                 let col = column(kind, &release, releases.len());
-                trials.push(Trial::test(format!("{col}::{}", f.name), move || {
+                let name = format!("{col}::{}", f.name);
+                trials.push(Trial::test(name.clone(), move || {
                     let start = Instant::now();
-                    let r = run_engine_trial(kind, &release, &fx[i]);
+                    let r = said_at_once(&name, run_engine_trial(kind, &release, &fx[i]));
                     out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
                         column: col.clone(),
                         fixture: fx[i].name.clone(),
@@ -404,9 +420,10 @@ fn main() {
                     }
                     let col = column(kind, release, std_releases.len());
                     let (release, runs) = (release.clone(), std_runs.clone());
+                    let name = format!("std::{col}::{pkg}");
                     trials.push(
-                        Trial::test(format!("std::{col}::{pkg}"), move || {
-                            std_trial(kind, release.clone(), pkg, runs.clone())
+                        Trial::test(name.clone(), move || {
+                            said_at_once(&name, std_trial(kind, release.clone(), pkg, runs.clone()))
                         })
                         .with_ignored_flag(!std_on),
                     );
