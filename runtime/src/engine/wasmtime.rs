@@ -510,7 +510,10 @@ mod tests {
                 .expect("the compile kept its functions")
         });
         let compiled = first.functions.misses();
-        assert!(compiled > 1, "a first compile finds nothing");
+        assert!(
+            compiled > 1,
+            "a first compile finds nothing saved: it compiles every item"
+        );
         assert!(
             first.unfinished_functions().is_none(),
             "nothing is kept once no compile is under way"
