@@ -1194,6 +1194,13 @@ fn main() {
                     if verbose() {
                         eprintln!("{label}: {:.1?}", start.elapsed());
                     }
+                    // libtest prints causes only in its summary, after every trial: say
+                    // it now, so a log cut short (or a cascade of failures) keeps the first.
+                    if let Err(e) = &r {
+                        let why = e.message().unwrap_or("(no message)");
+                        let first: Vec<&str> = why.lines().take(3).collect();
+                        eprintln!("[failed] {label}: {}", first.join(" | "));
+                    }
                     r
                 }));
             }
