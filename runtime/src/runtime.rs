@@ -1,7 +1,6 @@
 //! [`Runtime`]: an engine, the modules it compiled (in memory, and on disk when asked), and
 //! the tiers: baseline code at once, optimized code compiled in the background.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -13,7 +12,7 @@ use crate::engine::{self, CodeTier, Compiled, EngineImpl, EngineKind, Settings, 
 use crate::error::Error;
 use crate::instance::{Config, Instance};
 use crate::shape::{self, ModuleShape};
-use crate::tier_up;
+use crate::{data_segments, tier_up};
 
 mod tiers;
 
@@ -22,6 +21,8 @@ pub struct Runtime {
     kind: EngineKind,
     shared: Arc<Shared>,
     settings: Settings,
+    /// This runtime's share of [`Shared::interest`].
+    interest: Arc<()>,
 }
 
 /// What the background compiler shares with the runtime.
@@ -37,6 +38,10 @@ struct Shared {
     optimizing: Mutex<HashMap<String, Arc<Upgrade>>>,
     /// `max_wasm_stack`, which changes code.
     code_settings: String,
+    /// Held by the runtime and by each of its instances that may still move to better
+    /// code. Once only the background compiles hold the shared state, nothing can use the
+    /// code they have not started yet (except later processes, through a disk cache).
+    interest: Arc<()>,
 }
 
 /// A compiled guest module, ready to instantiate any number of times.
@@ -107,6 +112,7 @@ impl Runtime {
         }
         Ok(Runtime {
             kind,
+            interest: shared.interest.clone(),
             shared: Arc::new(shared),
             settings,
         })
@@ -120,6 +126,7 @@ impl Runtime {
             fresh.interpreter = self.shared.interpreter.clone();
             fresh.cache_dir = self.shared.cache_dir.clone();
             fresh.cache_limit = self.shared.cache_limit;
+            self.interest = fresh.interest.clone();
             self.shared = Arc::new(fresh);
         }
         Arc::get_mut(&mut self.shared).expect("the shared state was just made unique")
@@ -178,8 +185,8 @@ impl Runtime {
             return Ok(s.remember(Module::new(code, &shape, &hash, CodeTier::Optimized)));
         }
         let bytes = match s.engine.has_baseline() {
-            true => tier_up::prepare(wasm).map(Cow::Owned),
-            false => None,
+            true => tier_up::prepare(wasm),
+            false => data_segments::coalesce(wasm),
         };
         let code = s
             .engine
@@ -231,6 +238,7 @@ impl Runtime {
             let pending = Pending {
                 upgrade: upgrade.clone(),
                 timeout,
+                interest: self.interest.clone(),
             };
             backend = Box::new(Tiered::new(backend, pending, module.interpreted));
         }
@@ -264,11 +272,19 @@ impl Shared {
             cache_limit: cache::DEFAULT_LIMIT,
             optimizing: Mutex::new(HashMap::new()),
             code_settings: format!(
-                // Code is compiled from modules `tier_up::prepare` rewrote.
-                "max_wasm_stack={} memory_reservation={:?} prepared=1",
+                // Code is compiled from modules `tier_up::prepare` rewrote (2: its data
+                // segments merged too).
+                "max_wasm_stack={} memory_reservation={:?} prepared=2",
                 settings.max_wasm_stack, settings.memory_reservation
             ),
+            interest: Arc::new(()),
         }
+    }
+
+    /// Whether code compiled now could still be used: by the runtime, by an instance
+    /// waiting to move, or by a later process reading the disk cache.
+    fn wanted(&self) -> bool {
+        Arc::strong_count(&self.interest) > 1 || self.disk().is_some()
     }
 
     fn disk(&self) -> Option<&DiskCache> {

@@ -44,6 +44,8 @@ pub struct Pending {
     pub upgrade: Arc<Upgrade>,
     /// Whether the engine enforces the instance's deadline inside running code.
     pub timeout: bool,
+    /// Keeps the runtime's background compiles going while the instance may move.
+    pub interest: Arc<()>,
 }
 
 /// The instance's backend while its guest may still move.
@@ -97,6 +99,7 @@ impl Tiered {
             self.pending = Some(Pending {
                 upgrade: next.clone(),
                 timeout: pending.timeout,
+                interest: pending.interest,
             });
         }
     }

@@ -191,7 +191,15 @@ impl Runtime {
         spawn(upgrades.into_iter().flatten().collect(), move || {
             let (code, fresh) = shared.load_or_compile(&movable, &hash, CodeTier::Baseline);
             let _ = baseline.code.set(code.clone());
-            let Some(code) = code else { return };
+            let Some(code) = code else {
+                // Not compiled (failed, or not wanted): nor is the optimized code, which
+                // later compiles of the module must not wait for.
+                if let Some(upgrade) = optimize {
+                    let _ = upgrade.code.set(None);
+                    lock(&shared.optimizing).remove(&hash);
+                }
+                return;
+            };
             let mut m = Module::new(code, &shape, &hash, CodeTier::Baseline);
             m.upgrade = next;
             if fresh {
@@ -236,6 +244,11 @@ impl Shared {
             Some(code) => (Some(code), false),
             None => (
                 on_background_pool(|| {
+                    // A runtime dropped with its instances (no disk cache) before this
+                    // compile's turn came: nothing could use the code.
+                    if !self.wanted() {
+                        return None;
+                    }
                     // What a process that ended during this compile saved (removed once the
                     // optimized code is stored).
                     let saved = self.disk().filter(|_| tier == CodeTier::Optimized);
@@ -279,5 +292,42 @@ fn spawn(upgrades: Vec<Arc<Upgrade>>, job: impl FnOnce() + Send + 'static) {
         for u in upgrades {
             let _ = u.code.set(None);
         }
+    }
+}
+
+#[cfg(all(test, feature = "wasmtime"))]
+mod tests {
+    use super::*;
+    use crate::EngineKind;
+
+    /// The smallest module: compiles on any engine.
+    const EMPTY: &[u8] = b"\0asm\x01\0\0\0";
+
+    fn compiled(shared: &Shared, hash: &str) -> bool {
+        shared
+            .load_or_compile(EMPTY, hash, CodeTier::Baseline)
+            .0
+            .is_some()
+    }
+
+    #[test]
+    fn background_compiles_nothing_could_use_are_skipped() {
+        let runtime = Runtime::new(EngineKind::Wasmtime).unwrap();
+        let shared = runtime.shared.clone();
+        assert!(compiled(&shared, "a"), "for the runtime");
+        // An instance that may still move keeps its runtime's compiles wanted.
+        let instance = runtime.interest.clone();
+        drop(runtime);
+        assert!(compiled(&shared, "b"), "for an instance");
+        drop(instance);
+        assert!(!compiled(&shared, "c"), "for nobody");
+
+        // With a disk cache, the code is for later processes.
+        let dir = std::env::temp_dir().join(format!("wasmexec-wanted-{}", std::process::id()));
+        let runtime = Runtime::new(EngineKind::Wasmtime).unwrap().cache_dir(&dir);
+        let shared = runtime.shared.clone();
+        drop(runtime);
+        assert!(compiled(&shared, "d"), "for the disk cache");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
