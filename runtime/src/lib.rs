@@ -86,6 +86,7 @@ mod abi;
 mod abort;
 mod cache;
 mod convert;
+mod data_segments;
 mod engine;
 mod error;
 mod fs;

@@ -50,7 +50,8 @@ struct Layout {
 /// added ([`PREEMPT_EXPORT`]), and three functions: [`LOOP_EXPORT`], a copy of Go's
 /// dispatch loop that also stops, with a pending call left in place, when the host set that
 /// global, and [`RUN_EXPORT`] and [`RESUME_EXPORT`], `run` and `resume` ending in it. No
-/// index of the module changes, and Go's own functions are untouched.
+/// index of the module changes, and Go's own functions are untouched. The data segments are
+/// also merged ([`crate::data_segments`]), which leaves the memory they make as it was.
 pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
     let layout = read_layout(wasm)?;
     let globals = layout.globals.filter(|_| !layout.names_taken)?;
@@ -94,7 +95,8 @@ pub(crate) fn prepare(wasm: &[u8]) -> Option<Vec<u8>> {
         put_leb(&mut add.code.1, u32::try_from(b.len()).ok()?);
         add.code.1.extend_from_slice(&b);
     }
-    append_all(wasm, &add)
+    let prepared = append_all(wasm, &add)?;
+    Some(crate::data_segments::coalesce(&prepared).unwrap_or(prepared))
 }
 
 /// Entries appended to each section [`prepare`] extends: their number and their bytes.
