@@ -9,7 +9,7 @@
 //! with zeros holds what it held before. wasmtime, which builds a memory image once at
 //! compile time, starts as fast either way.
 
-use crate::shape::Reader;
+use crate::shape::{put_leb, Reader};
 
 const IMPORT_SECTION: u8 = 2;
 const DATA_SECTION: u8 = 11;
@@ -168,18 +168,6 @@ fn read_sleb_i32(s: &mut Reader<'_>) -> Option<i32> {
         }
     }
     None
-}
-
-fn put_leb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7F) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 fn put_sleb(out: &mut Vec<u8>, mut v: i32) {

@@ -79,6 +79,19 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Appends `v` as an unsigned LEB128 (for the module rewrites, see [`crate::tier_up`]).
+pub(crate) fn put_leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7F) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
 /// Reads the imports and exports of `wasm` (which starts with the wasm magic and version).
 pub fn read(wasm: &[u8]) -> Result<ModuleShape, Error> {
     if wasm.len() < 8 || &wasm[..4] != b"\0asm" {

@@ -17,7 +17,7 @@ use crate::engine::state::{
     global_export, LOOP_EXPORT, LOOP_PAUSED, LOOP_PREEMPTED, PREEMPT_EXPORT, RESUME_EXPORT,
     RUN_EXPORT,
 };
-use crate::shape::{Reader, EXPORT_SECTION, IMPORT_SECTION};
+use crate::shape::{put_leb, Reader, EXPORT_SECTION, IMPORT_SECTION};
 
 const GLOBAL_SECTION: u8 = 6;
 const GLOBAL_KIND: u8 = 0x03;
@@ -343,18 +343,6 @@ fn put_export(out: &mut Vec<u8>, name: &str, kind: u8, index: u32) {
     out.extend_from_slice(name.as_bytes());
     out.push(kind);
     put_leb(out, index);
-}
-
-fn put_leb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let byte = (v & 0x7F) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }
 
 #[cfg(test)]
