@@ -9,9 +9,8 @@
 //! with zeros holds what it held before. wasmtime, which builds a memory image once at
 //! compile time, starts as fast either way.
 
-use crate::shape::{put_leb, Reader};
+use crate::shape::{put_leb, Reader, IMPORT_SECTION};
 
-const IMPORT_SECTION: u8 = 2;
 const DATA_SECTION: u8 = 11;
 const DATA_COUNT_SECTION: u8 = 12;
 const MEMORY_KIND: u8 = 0x02;
