@@ -9,11 +9,12 @@
 //! with zeros holds what it held before. wasmtime, which builds a memory image once at
 //! compile time, starts as fast either way.
 
-use crate::shape::{put_leb, Reader, IMPORT_SECTION};
+use crate::shape::{
+    put_leb, Reader, IMPORT_FUNC, IMPORT_GLOBAL, IMPORT_MEMORY, IMPORT_SECTION, IMPORT_TABLE,
+};
 
 const DATA_SECTION: u8 = 11;
 const DATA_COUNT_SECTION: u8 = 12;
-const MEMORY_KIND: u8 = 0x02;
 const I32_CONST: u8 = 0x41;
 const END: u8 = 0x0B;
 
@@ -81,16 +82,9 @@ fn imports_memory(body: &[u8]) -> Option<bool> {
         pos: 0,
     };
     for _ in 0..s.leb_u32().ok()? {
-        s.name().ok()?;
-        s.name().ok()?;
-        match s.byte().ok()? {
-            0x00 => drop(s.leb_u32().ok()?),
-            0x01 => {
-                s.byte().ok()?;
-                s.limits().ok()?;
-            }
-            MEMORY_KIND => return Some(true),
-            0x03 => drop(s.take(2).ok()?),
+        match s.import().ok()?.2 {
+            IMPORT_MEMORY => return Some(true),
+            IMPORT_FUNC | IMPORT_TABLE | IMPORT_GLOBAL => {}
             _ => return None,
         }
     }
@@ -270,7 +264,7 @@ mod tests {
     fn modules_that_do_not_allow_merging_are_left_alone() {
         let two = data_section(&[(0, b"a"), (1, b"b")]);
         let mut imported = vec![1]; // one import: "m" "mem", a memory of 1 page
-        imported.extend_from_slice(&[1, b'm', 3, b'm', b'e', b'm', MEMORY_KIND, 0, 1]);
+        imported.extend_from_slice(&[1, b'm', 3, b'm', b'e', b'm', IMPORT_MEMORY, 0, 1]);
         let cases = [
             (
                 "an imported memory",

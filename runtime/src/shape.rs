@@ -19,6 +19,13 @@ pub(crate) const IMPORT_SECTION: u8 = 2;
 pub(crate) const EXPORT_SECTION: u8 = 7;
 const START_SECTION: u8 = 8;
 
+/// The kinds of an import.
+pub(crate) const IMPORT_FUNC: u8 = 0x00;
+pub(crate) const IMPORT_TABLE: u8 = 0x01;
+pub(crate) const IMPORT_MEMORY: u8 = 0x02;
+pub(crate) const IMPORT_GLOBAL: u8 = 0x03;
+const IMPORT_TAG: u8 = 0x04;
+
 /// A cursor over a module's bytes (also used to rewrite them, see [`crate::tier_up`]).
 pub(crate) struct Reader<'a> {
     pub(crate) bytes: &'a [u8],
@@ -63,9 +70,36 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn name(&mut self) -> Result<String, Error> {
-        let n = self.leb_u32()? as usize;
-        let b = self.take(n)?;
+        let b = self.name_bytes()?;
         String::from_utf8(b.to_vec()).map_err(|_| malformed("name is not UTF-8"))
+    }
+
+    fn name_bytes(&mut self) -> Result<&'a [u8], Error> {
+        let n = self.leb_u32()? as usize;
+        self.take(n)
+    }
+
+    /// Reads one entry of an import section: its module and name (unchecked bytes) and its
+    /// kind ([`IMPORT_FUNC`], ...), with what describes it skipped.
+    pub(crate) fn import(&mut self) -> Result<(&'a [u8], &'a [u8], u8), Error> {
+        let module = self.name_bytes()?;
+        let name = self.name_bytes()?;
+        let kind = self.byte()?;
+        match kind {
+            IMPORT_FUNC => drop(self.leb_u32()?), // type index
+            IMPORT_TABLE => {
+                self.byte()?; // element type
+                self.limits()?;
+            }
+            IMPORT_MEMORY => self.limits()?,
+            IMPORT_GLOBAL => drop(self.take(2)?), // value type, mutability
+            IMPORT_TAG => {
+                self.byte()?; // attribute
+                self.leb_u32()?;
+            }
+            _ => return Err(malformed("unknown import kind")),
+        }
+        Ok((module, name, kind))
     }
 
     /// Skips a `limits` (memory or table).
@@ -124,27 +158,13 @@ pub fn read(wasm: &[u8]) -> Result<ModuleShape, Error> {
 
 fn imports(s: &mut Reader<'_>, shape: &mut ModuleShape) -> Result<(), Error> {
     for _ in 0..s.leb_u32()? {
-        let module = s.name()?;
-        let name = s.name()?;
-        match s.byte()? {
-            0x00 => {
-                s.leb_u32()?; // type index
-                shape.imports.push((module, name));
-            }
-            0x01 => {
-                s.byte()?; // table element type
-                s.limits()?;
-            }
-            0x02 => s.limits()?,
-            0x03 => {
-                s.byte()?; // value type
-                s.byte()?; // mutability
-            }
-            0x04 => {
-                s.byte()?; // tag attribute
-                s.leb_u32()?;
-            }
-            _ => return Err(malformed("unknown import kind")),
+        let (module, name, kind) = s.import()?;
+        let text = |b: &[u8]| String::from_utf8(b.to_vec());
+        let (Ok(module), Ok(name)) = (text(module), text(name)) else {
+            return Err(malformed("name is not UTF-8"));
+        };
+        if kind == IMPORT_FUNC {
+            shape.imports.push((module, name));
         }
     }
     Ok(())

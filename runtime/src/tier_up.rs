@@ -17,7 +17,9 @@ use crate::engine::state::{
     global_export, LOOP_EXPORT, LOOP_PAUSED, LOOP_PREEMPTED, PREEMPT_EXPORT, RESUME_EXPORT,
     RUN_EXPORT,
 };
-use crate::shape::{put_leb, Reader, EXPORT_SECTION, IMPORT_SECTION};
+use crate::shape::{
+    put_leb, Reader, EXPORT_SECTION, IMPORT_FUNC, IMPORT_MEMORY, IMPORT_SECTION, IMPORT_TABLE,
+};
 
 const GLOBAL_SECTION: u8 = 6;
 const GLOBAL_KIND: u8 = 0x03;
@@ -208,18 +210,9 @@ fn read_layout(wasm: &[u8]) -> Option<Layout> {
 fn imported_funcs(s: &mut Reader<'_>) -> Option<u32> {
     let mut funcs = 0;
     for _ in 0..s.leb_u32().ok()? {
-        s.name().ok()?;
-        s.name().ok()?;
-        match s.byte().ok()? {
-            0x00 => {
-                s.leb_u32().ok()?;
-                funcs += 1;
-            }
-            0x01 => {
-                s.byte().ok()?;
-                s.limits().ok()?;
-            }
-            0x02 => s.limits().ok()?,
+        match s.import().ok()?.2 {
+            IMPORT_FUNC => funcs += 1,
+            IMPORT_TABLE | IMPORT_MEMORY => {}
             _ => return None,
         }
     }
