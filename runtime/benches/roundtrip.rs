@@ -9,9 +9,12 @@
 //! - `call_us`: one host -> `js.FuncOf` call round trip;
 //! - `invoke_us`: one waPC invoke round trip.
 //!
-//! Ratios are our time divided by Node's: below 1 means wasmexec is faster. With
-//! `WASMEXEC_BENCH_TSV=FILE`, the figures are also written to FILE as `metric<TAB>runner<TAB>
-//! value` lines (`scripts/bench` makes the README's table from them).
+//! Each engine compiles the guest once; then `WASMEXEC_BENCH_ROUNDS` rounds (default 5) each
+//! run Node and every engine in turn, and every figure is the median of its rounds (the
+//! machine's other work moves single runs by up to ±30%). Ratios are our median divided by
+//! Node's: below 1 means wasmexec is faster; the spread of the ratio taken in each round is
+//! printed next to it. With `WASMEXEC_BENCH_TSV=FILE`, the medians are also written to FILE
+//! as `metric<TAB>runner<TAB>value` lines (`scripts/bench` makes the README's table from them).
 
 mod common;
 
@@ -22,6 +25,18 @@ use std::time::Instant;
 use wasmexec::{Config, EngineKind, JsValue, Runtime, Settings, Status, Tier};
 
 const ITERATIONS: usize = 20_000;
+
+/// What every round measures, in the table's order (Node's side has the same names).
+const METRICS: &[&str] = &[
+    "get_ns",
+    "set_ns",
+    "call_ns",
+    "copy_ns",
+    "cpu_ms",
+    "start_ms",
+    "call_us",
+    "invoke_us",
+];
 
 fn capture() -> (Config, common::SharedBuf) {
     let buf = common::SharedBuf::default();
@@ -50,30 +65,49 @@ fn run_mode(runtime: &Runtime, module: &wasmexec::Module, args: &[&str]) -> Stri
     text
 }
 
-fn measure(kind: EngineKind, wasm: &[u8]) -> Vec<(&'static str, f64)> {
-    let runtime = Runtime::with_settings(
-        kind,
-        // What later runs get: optimized code (a first run starts on baseline code).
-        Settings {
-            tier: Tier::Optimized,
-            ..Settings::default()
-        },
-    )
-    .unwrap();
-    let module = runtime.compile(wasm).unwrap();
-    let js = run_mode(&runtime, &module, &["js", &(ITERATIONS * 5).to_string()]);
-    let cpu = run_mode(&runtime, &module, &["cpu"]);
+/// An engine with the bench guest compiled once, for every round.
+struct Subject {
+    name: &'static str,
+    runtime: Runtime,
+    module: wasmexec::Module,
+}
+
+impl Subject {
+    fn new(kind: EngineKind, wasm: &[u8]) -> Subject {
+        let runtime = Runtime::with_settings(
+            kind,
+            // What later runs get: optimized code (a first run starts on baseline code).
+            Settings {
+                tier: Tier::Optimized,
+                ..Settings::default()
+            },
+        )
+        .unwrap();
+        let module = runtime.compile(wasm).unwrap();
+        Subject {
+            name: kind.name(),
+            runtime,
+            module,
+        }
+    }
+}
+
+/// One round of every metric on one engine.
+fn measure(subject: &Subject) -> Vec<(&'static str, f64)> {
+    let (runtime, module) = (&subject.runtime, &subject.module);
+    let js = run_mode(runtime, module, &["js", &(ITERATIONS * 5).to_string()]);
+    let cpu = run_mode(runtime, module, &["cpu"]);
 
     let starts = 20;
     let t = Instant::now();
     for _ in 0..starts {
-        run_mode(&runtime, &module, &["exit"]);
+        run_mode(runtime, module, &["exit"]);
     }
     let start_ms = t.elapsed().as_secs_f64() * 1000.0 / starts as f64;
 
     let (config, _) = capture();
     let mut g = runtime
-        .instantiate(&module, config.args(["bench", "serve"]))
+        .instantiate(module, config.args(["bench", "serve"]))
         .unwrap();
     assert_eq!(g.run().unwrap(), Status::Idle);
     let payload = JsValue::Bytes(vec![1, 2, 3, 4]);
@@ -97,6 +131,47 @@ fn measure(kind: EngineKind, wasm: &[u8]) -> Vec<(&'static str, f64)> {
         ("call_us", call_us),
         ("invoke_us", invoke_us),
     ]
+}
+
+/// The median of the figures, ignoring missing ones (NaN when there are none).
+fn median(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.into_iter().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// A runner's figures of every round: metric -> one value per round.
+#[derive(Default)]
+struct Rounds(Vec<(&'static str, Vec<f64>)>);
+
+impl Rounds {
+    fn push(&mut self, round: &[(&'static str, f64)]) {
+        for &(metric, v) in round {
+            match self.0.iter_mut().find(|(m, _)| *m == metric) {
+                Some((_, values)) => values.push(v),
+                None => self.0.push((metric, vec![v])),
+            }
+        }
+    }
+
+    fn values(&self, metric: &str) -> &[f64] {
+        self.0
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    fn median(&self, metric: &str) -> f64 {
+        median(self.values(metric).iter().copied())
+    }
 }
 
 fn node(wasm: &std::path::Path) -> Option<serde_json::Value> {
@@ -126,58 +201,79 @@ fn main() {
     }
     let path = common::build_guest();
     let wasm = std::fs::read(&path).unwrap();
-    let reference = node(&path);
-    let mut rows: Vec<(String, Vec<(&str, f64)>)> = Vec::new();
-    for kind in EngineKind::available() {
-        let w = wasm.clone();
-        let r = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn(move || measure(kind, &w))
-            .unwrap()
-            .join()
-            .unwrap();
-        rows.push((kind.name().to_string(), r));
-    }
-    // The metrics, in the order `measure` gives them (Node's side has the same names).
-    let metrics: Vec<&str> = rows
-        .first()
-        .map(|(_, r)| r.iter().map(|(k, _)| *k).collect())
-        .unwrap_or_default();
+    let rounds: usize = std::env::var("WASMEXEC_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(5);
+    // Rounds alternate Node and the engines, so a slow spell of the machine falls on all of
+    // them alike; each figure is the median of its rounds. Go's deep stacks on the
+    // interpreter need a large native stack.
+    let (reference, rows) = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let subjects: Vec<Subject> = EngineKind::available()
+                .into_iter()
+                .map(|kind| Subject::new(kind, &wasm))
+                .collect();
+            let mut reference: Option<Rounds> = None;
+            let mut rows: Vec<Rounds> = subjects.iter().map(|_| Rounds::default()).collect();
+            for round in 1..=rounds {
+                eprintln!("round {round} of {rounds}");
+                if let Some(n) = node(&path) {
+                    let figures: Vec<(&'static str, f64)> = METRICS
+                        .iter()
+                        .map(|&m| (m, n[m].as_f64().unwrap_or(f64::NAN)))
+                        .collect();
+                    reference.get_or_insert_with(Rounds::default).push(&figures);
+                }
+                for (subject, row) in subjects.iter().zip(&mut rows) {
+                    row.push(&measure(subject));
+                }
+            }
+            let names = subjects.iter().map(|s| s.name);
+            (reference, names.zip(rows).collect::<Vec<_>>())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
     print!("{:<10}", "metric");
     if reference.is_some() {
         print!("{:>12}", "node");
     }
     for (name, _) in &rows {
-        print!("{:>12}{:>10}", name, "it/node");
+        print!("{:>12}{:>10}{:>15}", name, "it/node", "rounds");
     }
     println!();
-    for &m in &metrics {
+    for &m in METRICS {
         print!("{m:<10}");
-        let node_v = reference.as_ref().and_then(|r| r[m].as_f64());
+        let node_rounds = reference.as_ref().map(|r| r.values(m));
+        let node_v = reference.as_ref().map(|r| r.median(m));
         if reference.is_some() {
             print!("{:>12.3}", node_v.unwrap_or(f64::NAN));
         }
         for (_, r) in &rows {
-            let v = r
-                .iter()
-                .find(|(k, _)| *k == m)
-                .map(|(_, v)| *v)
-                .unwrap_or(f64::NAN);
+            let v = r.median(m);
             let ratio = node_v.map(|n| v / n).unwrap_or(f64::NAN);
-            print!("{v:>12.3}{ratio:>9.2}x");
+            // The spread of the ratio taken round by round: how far to trust the median.
+            let per_round: Vec<f64> = match node_rounds {
+                Some(n) => r.values(m).iter().zip(n).map(|(v, n)| v / n).collect(),
+                None => Vec::new(),
+            };
+            let lo = per_round.iter().copied().fold(f64::NAN, f64::min);
+            let hi = per_round.iter().copied().fold(f64::NAN, f64::max);
+            print!("{v:>12.3}{ratio:>9.2}x{:>15}", format!("{lo:.2}-{hi:.2}x"));
         }
         println!();
     }
     if let Some(path) = std::env::var_os("WASMEXEC_BENCH_TSV") {
         let mut tsv = String::new();
-        for &m in &metrics {
-            if let Some(v) = reference.as_ref().and_then(|r| r[m].as_f64()) {
-                tsv.push_str(&format!("{m}\tnode\t{v}\n"));
+        for &m in METRICS {
+            if let Some(r) = &reference {
+                tsv.push_str(&format!("{m}\tnode\t{}\n", r.median(m)));
             }
             for (name, r) in &rows {
-                if let Some((_, v)) = r.iter().find(|(k, _)| *k == m) {
-                    tsv.push_str(&format!("{m}\t{name}\t{v}\n"));
-                }
+                tsv.push_str(&format!("{m}\t{name}\t{}\n", r.median(m)));
             }
         }
         std::fs::write(&path, tsv).expect("the TSV file is writable");
