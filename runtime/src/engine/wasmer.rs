@@ -64,10 +64,20 @@ struct Watchdog {
     stop: Arc<AtomicBool>,
 }
 
+/// How long after the deadline the first interrupt is sent. wasmer's interrupt is a signal
+/// whose handler unwinds whatever runs on the guest's stack, wasmer's own host-call
+/// trampolines included; once (CI, a guest calling the host in a tight loop, singlepass) the
+/// guest faulted with "out of bounds memory access" instead of being interrupted, most
+/// likely a signal landing there. A guest that calls the host is stopped first, and cleanly,
+/// by the imports' own deadline check (`imports::guarded`, every 64 calls); only code that
+/// never calls the host needs the signal, and there it lands in compiled wasm.
+const SIGNAL_GRACE: Duration = Duration::from_millis(100);
+
 impl Watchdog {
     fn start(interrupter: wasmer::Interrupter, deadline: Instant) -> Watchdog {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let deadline = deadline.checked_add(SIGNAL_GRACE).unwrap_or(deadline);
         std::thread::spawn(move || {
             while !flag.load(Ordering::Relaxed) {
                 let now = Instant::now();
