@@ -27,7 +27,7 @@ use wasmexec::{Config, EngineKind, JsValue, Runtime, Settings, Status, Tier};
 const ITERATIONS: usize = 20_000;
 
 /// What every round measures, in the table's order (Node's side has the same names).
-const METRICS: &[&str] = &[
+const METRICS: [&str; 8] = [
     "get_ns",
     "set_ns",
     "call_ns",
@@ -92,8 +92,8 @@ impl Subject {
     }
 }
 
-/// One round of every metric on one engine.
-fn measure(subject: &Subject) -> Vec<(&'static str, f64)> {
+/// One round of every metric on one engine, in the order of [`METRICS`].
+fn measure(subject: &Subject) -> [f64; METRICS.len()] {
     let (runtime, module) = (&subject.runtime, &subject.module);
     let js = run_mode(runtime, module, &["js", &(ITERATIONS * 5).to_string()]);
     let cpu = run_mode(runtime, module, &["cpu"]);
@@ -121,15 +121,15 @@ fn measure(subject: &Subject) -> Vec<(&'static str, f64)> {
         g.invoke("echo", &[1, 2, 3, 4]).unwrap();
     }
     let invoke_us = t.elapsed().as_secs_f64() * 1e6 / ITERATIONS as f64;
-    vec![
-        ("get_ns", field(&js, "get_ns")),
-        ("set_ns", field(&js, "set_ns")),
-        ("call_ns", field(&js, "call_ns")),
-        ("copy_ns", field(&js, "copy_ns")),
-        ("cpu_ms", field(&cpu, "cpu_ms")),
-        ("start_ms", start_ms),
-        ("call_us", call_us),
-        ("invoke_us", invoke_us),
+    [
+        field(&js, "get_ns"),
+        field(&js, "set_ns"),
+        field(&js, "call_ns"),
+        field(&js, "copy_ns"),
+        field(&cpu, "cpu_ms"),
+        start_ms,
+        call_us,
+        invoke_us,
     ]
 }
 
@@ -148,29 +148,23 @@ fn median(values: impl IntoIterator<Item = f64>) -> f64 {
     }
 }
 
-/// A runner's figures of every round: metric -> one value per round.
+/// A runner's figures of every round: for each of [`METRICS`], one value per round.
 #[derive(Default)]
-struct Rounds(Vec<(&'static str, Vec<f64>)>);
+struct Rounds([Vec<f64>; METRICS.len()]);
 
 impl Rounds {
-    fn push(&mut self, round: &[(&'static str, f64)]) {
-        for &(metric, v) in round {
-            match self.0.iter_mut().find(|(m, _)| *m == metric) {
-                Some((_, values)) => values.push(v),
-                None => self.0.push((metric, vec![v])),
-            }
+    fn push(&mut self, round: [f64; METRICS.len()]) {
+        for (values, v) in self.0.iter_mut().zip(round) {
+            values.push(v);
         }
     }
 
-    fn values(&self, metric: &str) -> &[f64] {
-        self.0
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .map_or(&[], |(_, v)| v.as_slice())
+    fn values(&self, metric: usize) -> &[f64] {
+        &self.0[metric]
     }
 
-    fn median(&self, metric: &str) -> f64 {
-        median(self.values(metric).iter().copied())
+    fn median(&self, metric: usize) -> f64 {
+        median(self.0[metric].iter().copied())
     }
 }
 
@@ -225,18 +219,11 @@ fn main() {
                 // Node stays next to round k of each engine.
                 let n = node(&path);
                 node_ran |= n.is_some();
-                let figures: Vec<(&'static str, f64)> = METRICS
-                    .iter()
-                    .map(|&m| {
-                        (
-                            m,
-                            n.as_ref().and_then(|n| n[m].as_f64()).unwrap_or(f64::NAN),
-                        )
-                    })
-                    .collect();
-                reference.push(&figures);
+                reference.push(
+                    METRICS.map(|m| n.as_ref().and_then(|n| n[m].as_f64()).unwrap_or(f64::NAN)),
+                );
                 for (subject, row) in subjects.iter().zip(&mut rows) {
-                    row.push(&measure(subject));
+                    row.push(measure(subject));
                 }
             }
             let names = subjects.iter().map(|s| s.name);
@@ -254,19 +241,19 @@ fn main() {
         print!("{:>12}{:>10}{:>15}", name, "it/node", "rounds");
     }
     println!();
-    for &m in METRICS {
+    for (i, m) in METRICS.iter().enumerate() {
         print!("{m:<10}");
-        let node_rounds = reference.as_ref().map(|r| r.values(m));
-        let node_v = reference.as_ref().map(|r| r.median(m));
+        let node_rounds = reference.as_ref().map(|r| r.values(i));
+        let node_v = reference.as_ref().map(|r| r.median(i));
         if reference.is_some() {
             print!("{:>12.3}", node_v.unwrap_or(f64::NAN));
         }
         for (_, r) in &rows {
-            let v = r.median(m);
+            let v = r.median(i);
             let ratio = node_v.map(|n| v / n).unwrap_or(f64::NAN);
             // The spread of the ratio taken round by round: how far to trust the median.
             let per_round: Vec<f64> = match node_rounds {
-                Some(n) => r.values(m).iter().zip(n).map(|(v, n)| v / n).collect(),
+                Some(n) => r.values(i).iter().zip(n).map(|(v, n)| v / n).collect(),
                 None => Vec::new(),
             };
             let lo = per_round.iter().copied().fold(f64::NAN, f64::min);
@@ -277,12 +264,12 @@ fn main() {
     }
     if let Some(path) = std::env::var_os("WASMEXEC_BENCH_TSV") {
         let mut tsv = String::new();
-        for &m in METRICS {
+        for (i, m) in METRICS.iter().enumerate() {
             if let Some(r) = &reference {
-                tsv.push_str(&format!("{m}\tnode\t{}\n", r.median(m)));
+                tsv.push_str(&format!("{m}\tnode\t{}\n", r.median(i)));
             }
             for (name, r) in &rows {
-                tsv.push_str(&format!("{m}\t{name}\t{}\n", r.median(m)));
+                tsv.push_str(&format!("{m}\t{name}\t{}\n", r.median(i)));
             }
         }
         std::fs::write(&path, tsv).expect("the TSV file is writable");
