@@ -74,7 +74,9 @@ pub fn lookup(module: &str, name: &str) -> Option<Import> {
 /// through the engine into the embedder.
 pub fn guarded(f: SpFn, g: &mut dyn Guest, sp: u32) -> Result<(), Abort> {
     // An interpreter notices a deadline only between instructions it counts: time spent in
-    // host calls counts too.
+    // host calls counts too. wasmer's watchdog also leans on this check: it holds its
+    // interrupt signal back until shortly after the deadline, so that a guest calling the host
+    // is stopped here, not by a signal landing in wasmer's trampolines.
     if g.host().deadline_passed() {
         return Err(Abort::Interrupted);
     }
