@@ -217,6 +217,27 @@ fn parse(passed: bool, output: String, seconds: f64) -> SuiteResult {
     }
 }
 
+/// The temporary directory the suites' tests write to (`TMPDIR`), the same for Node and the
+/// engines: `WASMEXEC_STD_TMPDIR` if set, else a directory in `/dev/shm` where that is a
+/// writable file system in memory, else the system's. Go 1.24's `os.Root` tests make and
+/// remove thousands of directory trees; on ext4 (the development machine's disk) creating an inode
+/// right after deleting many spends most of the time in the kernel (`recently_deleted`), so
+/// the `os` suite takes twice as long there, on every runner alike.
+pub fn scratch_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("WASMEXEC_STD_TMPDIR").filter(|d| !d.is_empty()) {
+            return PathBuf::from(dir);
+        }
+        let shm = PathBuf::from("/dev/shm/wasmexec-std-suites");
+        match std::fs::create_dir_all(&shm) {
+            Ok(()) => shm,
+            Err(_) => std::env::temp_dir(),
+        }
+    })
+    .clone()
+}
+
 /// Runs the suite under Node with Go's own runner (once per release and package): the
 /// release's `go_js_wasm_exec`, or for releases that do not ship one the default toolchain's
 /// (its `wasm_exec.js` runs every `gojs` release).
@@ -242,6 +263,7 @@ pub fn run_node(release: &GoRelease, pkg: &str) -> Result<SuiteResult> {
             .arg(&bin)
             .args(["-test.short", "-test.v"])
             .current_dir(root.join("src").join(pkg))
+            .env("TMPDIR", scratch_dir())
             .output()
             .map_err(|e| format!("running node: {e}"))?;
         let text = String::from_utf8_lossy(&out.stdout).into_owned()
@@ -282,8 +304,8 @@ pub fn run_engine(kind: EngineConfig, release: &GoRelease, pkg: &str) -> Result<
         .cwd(release.goroot()?.join("src").join(pkg).to_string_lossy())
         .stdout(out.clone())
         .stderr(out.clone())
-        .env("TMPDIR", std::env::temp_dir().to_string_lossy());
-    for (k, v) in std::env::vars() {
+        .env("TMPDIR", scratch_dir().to_string_lossy());
+    for (k, v) in std::env::vars().filter(|(k, _)| k != "TMPDIR") {
         config = config.env(k, v);
     }
     let mut guest = runtime

@@ -117,9 +117,18 @@ pub fn harness_object() -> JsValue {
     ])
 }
 
-/// Runs a fixture on our runtime and returns its transcript.
-pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) -> Result<Json> {
+/// Runs a fixture, as built by `release`, on our runtime and returns its transcript.
+pub fn run_engine(
+    engine: EngineConfig,
+    release: &GoRelease,
+    name: &str,
+    spec: &Spec,
+    wasm: &[u8],
+) -> Result<Json> {
     let runtime = engine.runtime();
+    // One directory per configuration and release: the same fixture built by two releases
+    // runs on one configuration at the same time (as the releases' Node references do).
+    let runner = format!("{}-{}", engine.name(), release.label());
     let module = runtime.compile(wasm).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (stdout, stderr) = (Capture::default(), Capture::default());
     let mut config = Config::new()
@@ -136,14 +145,14 @@ pub fn run_engine(engine: EngineConfig, name: &str, spec: &Spec, wasm: &[u8]) ->
         config = config.env(k, v);
     }
     if spec.fs {
-        let dir = fs_root(name, engine.name())?;
+        let dir = fs_root(name, &runner)?;
         config =
             config
                 .env("FSROOT", dir.to_string_lossy())
                 .mount(&dir, dir.to_string_lossy(), false);
     }
     if !spec.mounts.is_empty() {
-        let p = crate::mounts::prepare(name, engine.name(), spec)?;
+        let p = crate::mounts::prepare(name, &runner, spec)?;
         for (dir, guest, ro) in &p.mounts {
             config = config.mount(dir, guest, *ro);
         }

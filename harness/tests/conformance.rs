@@ -9,7 +9,9 @@
 //!   `wasmexec_harness::releases`); `WASMEXEC_STD_GO_VERSIONS`: the std suites' (default: the
 //!   same).
 //! - `WASMEXEC_STD=1`: run the std suites (listed as ignored otherwise); their verdicts and
-//!   times, with Node's, go to `target/conformance/std-suites.md`.
+//!   times, with Node's, go to `target/conformance/std-suites.md`. `WASMEXEC_STD_TMPDIR`:
+//!   the suites' `TMPDIR` (default: `/dev/shm` where it can be written, see
+//!   `wasmexec_harness::std_suites::scratch_dir`).
 //! - `WASMEXEC_BLESS=1`: instead, run `reference::<fixture>` trials that regenerate the
 //!   snapshots from Node (use with `INSTA_UPDATE=always`; `scripts/bless` does).
 //! - `WASMEXEC_REFERENCE=node`: compare live against Node instead of the stored snapshot.
@@ -133,12 +135,13 @@ fn run_engine_trial(
     let path = wasm_path(release, fixture.spec.guest_name(&fixture.name))?;
     let wasm = std::fs::read(&path).map_err(|e| Failed::from(e.to_string()))?;
     check_imports(&wasm)?;
-    let (name, spec) = (fixture.name.clone(), fixture.spec.clone());
+    let (name, spec, built_by) = (fixture.name.clone(), fixture.spec.clone(), release.clone());
     // Go recurses on the wasm stack; run on a thread with a native stack to match.
     let t = std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            transcript::run_engine(kind, &name, &spec, &wasm).map_err(|e| format!("{e:#}"))
+            transcript::run_engine(kind, &built_by, &name, &spec, &wasm)
+                .map_err(|e| format!("{e:#}"))
         })
         .expect("spawn guest thread")
         .join()
