@@ -218,21 +218,24 @@ fn parse(passed: bool, output: String, seconds: f64) -> SuiteResult {
 }
 
 /// The temporary directory the suites' tests write to (`TMPDIR`), the same for Node and the
-/// engines: `WASMEXEC_STD_TMPDIR` if set, else a directory in `/dev/shm` where that is a
-/// writable file system in memory, else the system's. Go 1.24's `os.Root` tests make and
-/// remove thousands of directory trees; on ext4 (the development machine's disk) creating an inode
-/// right after deleting many spends most of the time in the kernel (`recently_deleted`), so
-/// the `os` suite takes twice as long there, on every runner alike.
+/// engines: `WASMEXEC_STD_TMPDIR` if set, else a directory in `/dev/shm` (Linux's shared
+/// memory file system) where that exists and can be written, else the system's. Go 1.24's
+/// `os.Root` tests make and remove thousands of directory trees; on ext4 (the development
+/// machine's disk) creating an inode right after deleting many spends most of the time in
+/// the kernel (`recently_deleted`), so the `os` suite takes twice as long there, on every
+/// runner alike.
 pub fn scratch_dir() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         if let Some(dir) = std::env::var_os("WASMEXEC_STD_TMPDIR").filter(|d| !d.is_empty()) {
             return PathBuf::from(dir);
         }
-        let shm = PathBuf::from("/dev/shm/wasmexec-std-suites");
-        match std::fs::create_dir_all(&shm) {
-            Ok(()) => shm,
-            Err(_) => std::env::temp_dir(),
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = shm.join("wasmexec-std-suites");
+        if shm.is_dir() && std::fs::create_dir_all(&dir).is_ok() {
+            dir
+        } else {
+            std::env::temp_dir()
         }
     })
     .clone()
