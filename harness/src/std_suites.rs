@@ -224,7 +224,7 @@ fn parse(passed: bool, output: String, seconds: f64) -> SuiteResult {
 /// machine's disk) creating an inode right after deleting many spends most of the time in
 /// the kernel (`recently_deleted`), so the `os` suite takes twice as long there, on every
 /// runner alike.
-pub fn scratch_dir() -> PathBuf {
+pub fn scratch_dir() -> &'static std::path::Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         if let Some(dir) = std::env::var_os("WASMEXEC_STD_TMPDIR").filter(|d| !d.is_empty()) {
@@ -238,7 +238,6 @@ pub fn scratch_dir() -> PathBuf {
             std::env::temp_dir()
         }
     })
-    .clone()
 }
 
 /// Runs the suite under Node with Go's own runner (once per release and package): the
