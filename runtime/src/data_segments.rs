@@ -10,7 +10,8 @@
 //! compile time, starts as fast either way.
 
 use crate::shape::{
-    put_leb, Reader, IMPORT_FUNC, IMPORT_GLOBAL, IMPORT_MEMORY, IMPORT_SECTION, IMPORT_TABLE,
+    put_leb, put_sleb, Reader, IMPORT_FUNC, IMPORT_GLOBAL, IMPORT_MEMORY, IMPORT_SECTION,
+    IMPORT_TABLE,
 };
 
 const DATA_SECTION: u8 = 11;
@@ -104,7 +105,7 @@ fn read_segments(body: &[u8]) -> Option<Vec<(u32, &[u8])>> {
         if s.leb_u32().ok()? != 0 || s.byte().ok()? != I32_CONST {
             return None;
         }
-        let offset = read_sleb_i32(&mut s)? as u32;
+        let offset = s.sleb_i32()? as u32;
         if s.byte().ok()? != END {
             return None;
         }
@@ -146,33 +147,6 @@ fn merge(segments: &[(u32, &[u8])]) -> Option<Vec<(u32, Vec<u8>)>> {
         }
     }
     Some(merged)
-}
-
-fn read_sleb_i32(s: &mut Reader<'_>) -> Option<i32> {
-    let mut result: i64 = 0;
-    for shift in (0..35).step_by(7) {
-        let b = s.byte().ok()?;
-        result |= i64::from(b & 0x7F) << shift;
-        if b & 0x80 == 0 {
-            if b & 0x40 != 0 {
-                result |= -1i64 << (shift + 7);
-            }
-            return i32::try_from(result).ok();
-        }
-    }
-    None
-}
-
-fn put_sleb(out: &mut Vec<u8>, mut v: i32) {
-    loop {
-        let b = (v & 0x7F) as u8;
-        v >>= 7;
-        if (v == 0 && b & 0x40 == 0) || (v == -1 && b & 0x40 != 0) {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 #[cfg(test)]

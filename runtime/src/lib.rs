@@ -97,6 +97,8 @@ mod guest;
 mod handle;
 mod host;
 mod imports;
+#[cfg(feature = "wasmtime")]
+mod indirect_calls;
 pub mod instance;
 mod js;
 #[cfg(feature = "serde")]

@@ -15,9 +15,14 @@ pub struct ModuleShape {
     pub start: Option<u32>,
 }
 
+/// Section ids (the module rewrites read and write these too).
+pub(crate) const TYPE_SECTION: u8 = 1;
 pub(crate) const IMPORT_SECTION: u8 = 2;
+pub(crate) const FUNCTION_SECTION: u8 = 3;
+pub(crate) const GLOBAL_SECTION: u8 = 6;
 pub(crate) const EXPORT_SECTION: u8 = 7;
 const START_SECTION: u8 = 8;
+pub(crate) const CODE_SECTION: u8 = 10;
 
 /// The kinds of an import.
 pub(crate) const IMPORT_FUNC: u8 = 0x00;
@@ -102,6 +107,32 @@ impl<'a> Reader<'a> {
         Ok((module, name, kind))
     }
 
+    /// Reads a signed LEB128 `i32`.
+    pub(crate) fn sleb_i32(&mut self) -> Option<i32> {
+        let mut result: i64 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte().ok()?;
+            result |= i64::from(b & 0x7F) << shift;
+            if b & 0x80 == 0 {
+                if b & 0x40 != 0 {
+                    result |= -1i64 << (shift + 7);
+                }
+                return i32::try_from(result).ok();
+            }
+        }
+        None
+    }
+
+    /// Skips a (signed or unsigned) LEB128 of at most `max` bytes.
+    pub(crate) fn skip_leb(&mut self, max: usize) -> Option<()> {
+        for _ in 0..max {
+            if self.byte().ok()? & 0x80 == 0 {
+                return Some(());
+            }
+        }
+        None
+    }
+
     /// Skips a `limits` (memory or table).
     pub(crate) fn limits(&mut self) -> Result<(), Error> {
         let flags = self.byte()?;
@@ -110,6 +141,58 @@ impl<'a> Reader<'a> {
             self.leb_u32()?;
         }
         Ok(())
+    }
+}
+
+/// Reads a global section's entries: their number, if all hold numbers and start from
+/// constants (numbers or reads of other globals).
+pub(crate) fn numeric_globals(s: &mut Reader<'_>) -> Option<u32> {
+    let n = s.leb_u32().ok()?;
+    for _ in 0..n {
+        let ty = s.byte().ok()?;
+        if !(0x7C..=0x7F).contains(&ty) {
+            return None;
+        }
+        s.byte().ok()?; // mutability
+        loop {
+            match s.byte().ok()? {
+                0x0B => break,
+                0x41 => s.skip_leb(5)?,
+                0x42 => s.skip_leb(10)?,
+                0x43 => drop(s.take(4).ok()?),
+                0x44 => drop(s.take(8).ok()?),
+                0x23 => drop(s.leb_u32().ok()?),
+                _ => return None,
+            }
+        }
+    }
+    Some(n)
+}
+
+/// A vector section's body with `more` entries (already encoded) appended.
+pub(crate) fn append_entries(section: &[u8], more: u32, entries: &[u8]) -> Option<Vec<u8>> {
+    let mut s = Reader {
+        bytes: section,
+        pos: 0,
+    };
+    let n = s.leb_u32().ok()?;
+    let mut out = Vec::with_capacity(section.len() + entries.len() + 5);
+    put_leb(&mut out, n.checked_add(more)?);
+    out.extend_from_slice(&section[s.pos..]);
+    out.extend_from_slice(entries);
+    Some(out)
+}
+
+/// Appends `v` as a signed LEB128.
+pub(crate) fn put_sleb(out: &mut Vec<u8>, mut v: i32) {
+    loop {
+        let byte = (v & 0x7F) as u8;
+        v >>= 7;
+        let done = (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0);
+        out.push(if done { byte } else { byte | 0x80 });
+        if done {
+            return;
+        }
     }
 }
 

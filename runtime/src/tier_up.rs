@@ -18,15 +18,12 @@ use crate::engine::state::{
     RUN_EXPORT,
 };
 use crate::shape::{
-    put_leb, Reader, EXPORT_SECTION, IMPORT_FUNC, IMPORT_MEMORY, IMPORT_SECTION, IMPORT_TABLE,
+    append_entries, numeric_globals, put_leb, Reader, CODE_SECTION, EXPORT_SECTION,
+    FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_MEMORY, IMPORT_SECTION, IMPORT_TABLE,
+    TYPE_SECTION,
 };
 
-const GLOBAL_SECTION: u8 = 6;
 const GLOBAL_KIND: u8 = 0x03;
-
-const TYPE_SECTION: u8 = 1;
-const FUNCTION_SECTION: u8 = 3;
-const CODE_SECTION: u8 = 10;
 
 /// What [`prepare`] learns of a module before rewriting it.
 #[derive(Default)]
@@ -151,7 +148,7 @@ fn append_all(wasm: &[u8], add: &Additions) -> Option<Vec<u8>> {
                 continue;
             }
         };
-        let appended = append(section, *more, entries)?;
+        let appended = append_entries(section, *more, entries)?;
         out.push(id);
         put_leb(&mut out, u32::try_from(appended.len()).ok()?);
         out.extend_from_slice(&appended);
@@ -178,7 +175,7 @@ fn read_layout(wasm: &[u8]) -> Option<Layout> {
             TYPE_SECTION => layout.types = s.leb_u32().ok()?,
             IMPORT_SECTION => layout.imported_funcs = imported_funcs(&mut s)?,
             FUNCTION_SECTION => layout.defined_funcs = s.leb_u32().ok()?,
-            GLOBAL_SECTION => layout.globals = Some(count_movable_globals(&mut s)?),
+            GLOBAL_SECTION => layout.globals = Some(numeric_globals(&mut s)?),
             EXPORT_SECTION => {
                 for _ in 0..s.leb_u32().ok()? {
                     let name = s.name().ok()?;
@@ -217,46 +214,6 @@ fn imported_funcs(s: &mut Reader<'_>) -> Option<u32> {
         }
     }
     Some(funcs)
-}
-
-/// The number of globals a global section defines, if all hold numbers and start from
-/// constants.
-fn count_movable_globals(s: &mut Reader<'_>) -> Option<u32> {
-    let n = s.leb_u32().ok()?;
-    for _ in 0..n {
-        let ty = s.byte().ok()?;
-        if !(0x7C..=0x7F).contains(&ty) {
-            return None;
-        }
-        s.byte().ok()?; // mutability
-        skip_const_expr(s)?;
-    }
-    Some(n)
-}
-
-/// Skips a constant initializer of numbers and global reads.
-fn skip_const_expr(s: &mut Reader<'_>) -> Option<()> {
-    loop {
-        match s.byte().ok()? {
-            0x0B => return Some(()),
-            0x41 => skip_leb(s, 5)?,
-            0x42 => skip_leb(s, 10)?,
-            0x43 => drop(s.take(4).ok()?),
-            0x44 => drop(s.take(8).ok()?),
-            0x23 => drop(s.leb_u32().ok()?),
-            _ => return None,
-        }
-    }
-}
-
-/// Skips a (signed or unsigned) LEB128 of at most `max` bytes.
-fn skip_leb(s: &mut Reader<'_>, max: usize) -> Option<()> {
-    for _ in 0..max {
-        if s.byte().ok()? & 0x80 == 0 {
-            return Some(());
-        }
-    }
-    None
 }
 
 /// Our dispatch loop, from Go's: no locals, `if !PAUSE { loop { <call the pending
@@ -315,20 +272,6 @@ fn ending_in(body: &[u8], go_loop: u32, ours: u32) -> Option<Vec<u8>> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A vector section's body with `more` entries (already encoded) appended.
-fn append(section: &[u8], more: u32, entries: &[u8]) -> Option<Vec<u8>> {
-    let mut s = Reader {
-        bytes: section,
-        pos: 0,
-    };
-    let n = s.leb_u32().ok()?;
-    let mut out = Vec::with_capacity(section.len() + entries.len() + 5);
-    put_leb(&mut out, n.checked_add(more)?);
-    out.extend_from_slice(&section[s.pos..]);
-    out.extend_from_slice(entries);
-    Some(out)
 }
 
 fn put_export(out: &mut Vec<u8>, name: &str, kind: u8, index: u32) {

@@ -394,10 +394,16 @@ impl EngineImpl for Engine {
     }
 
     fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
-        let compile = || Module::new(self.engine(tier), wasm);
         let m = match tier {
-            CodeTier::Optimized => self.functions.compiling(compile),
-            CodeTier::Baseline => compile(),
+            CodeTier::Optimized => self
+                .functions
+                .compiling(|| Module::new(&self.optimized, wasm)),
+            // Winch would leave Cranelift an entry trampoline to compile for each function in
+            // the table: Go's linker puts all of them there.
+            CodeTier::Baseline => {
+                let direct = crate::indirect_calls::without_table(wasm);
+                Module::new(&self.baseline, direct.as_deref().unwrap_or(wasm))
+            }
         };
         let m = m.map_err(|e| super::compile_error(format!("{e:#}")))?;
         Ok(Arc::new(m))
@@ -427,7 +433,12 @@ impl EngineImpl for Engine {
     fn identity(&self, tier: CodeTier) -> String {
         let mut h = crate::cache::Digest::new();
         std::hash::Hash::hash(&self.engine(tier).precompile_compatibility_hash(), &mut h);
-        format!("wasmtime-48-{tier:?}-{}", h.hex())
+        // Baseline code is compiled from the module with its indirect calls made direct.
+        let rewrite = match tier {
+            CodeTier::Baseline => "-direct-calls",
+            CodeTier::Optimized => "",
+        };
+        format!("wasmtime-48-{tier:?}{rewrite}-{}", h.hex())
     }
 
     fn instantiate(
