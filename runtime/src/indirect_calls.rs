@@ -18,8 +18,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::shape::{
-    append_entries, numeric_globals, put_leb, put_sleb, Reader, CODE_SECTION, EXPORT_SECTION,
-    FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_SECTION, IMPORT_TABLE, TYPE_SECTION,
+    append_entries, numeric_globals, put_leb, put_sleb, rewrite_sections, Reader, Section,
+    CODE_SECTION, EXPORT_SECTION, FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_SECTION,
+    IMPORT_TABLE, TYPE_SECTION,
 };
 
 const ELEMENT_SECTION: u8 = 9;
@@ -118,40 +119,23 @@ pub(crate) fn without_table(wasm: &[u8]) -> Option<Vec<u8>> {
         code.extend_from_slice(&body);
     }
     let added = dispatchers.len() as u32;
-    let mut out = Vec::with_capacity(wasm.len() + code.len());
-    out.extend_from_slice(&wasm[..8]);
-    let mut r = Reader {
-        bytes: wasm,
-        pos: 8,
-    };
-    while r.pos < wasm.len() {
-        let start = r.pos;
-        let id = r.byte().ok()?;
-        let len = r.leb_u32().ok()? as usize;
-        let section = r.take(len).ok()?;
-        let body = match id {
-            ELEMENT_SECTION => continue,
-            TYPE_SECTION => append_entries(section, added, &types)?,
-            FUNCTION_SECTION => append_entries(section, added, &funcs)?,
+    rewrite_sections(wasm, code.len(), |id, section| {
+        Some(match id {
+            ELEMENT_SECTION => Section::Drop,
+            TYPE_SECTION => Section::Replace(append_entries(section, added, &types)?),
+            FUNCTION_SECTION => Section::Replace(append_entries(section, added, &funcs)?),
             CODE_SECTION => {
-                let mut body = Vec::with_capacity(len + code.len());
+                let mut body = Vec::with_capacity(section.len() + code.len());
                 put_leb(&mut body, module.bodies.len() as u32 + added);
                 for (&(s, e), found) in module.bodies.iter().zip(&calls) {
                     rewrite(&mut body, &wasm[s..e], found, &dispatchers);
                 }
                 body.extend_from_slice(&code);
-                body
+                Section::Replace(body)
             }
-            _ => {
-                out.extend_from_slice(&wasm[start..r.pos]);
-                continue;
-            }
-        };
-        out.push(id);
-        put_leb(&mut out, u32::try_from(body.len()).ok()?);
-        out.extend_from_slice(&body);
-    }
-    Some(out)
+            _ => Section::Keep,
+        })
+    })
 }
 
 /// Reads the types, functions, element segment and code bodies; `None` where

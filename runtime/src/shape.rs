@@ -183,6 +183,49 @@ pub(crate) fn append_entries(section: &[u8], more: u32, entries: &[u8]) -> Optio
     Some(out)
 }
 
+/// What [`rewrite_sections`] does with a section.
+pub(crate) enum Section {
+    /// Copied as it is.
+    Keep,
+    /// Left out (only wasmtime's rewrite drops a section).
+    #[cfg_attr(not(feature = "wasmtime"), allow(dead_code))]
+    Drop,
+    /// Written with this body instead.
+    Replace(Vec<u8>),
+}
+
+/// `wasm` (starting with the magic and version) with each section kept, dropped or given a
+/// new body as `edit` says from its id and body; `None` if `edit` returns `None` or the
+/// module's sections are malformed.
+pub(crate) fn rewrite_sections(
+    wasm: &[u8],
+    extra: usize,
+    mut edit: impl FnMut(u8, &[u8]) -> Option<Section>,
+) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(wasm.len() + extra);
+    out.extend_from_slice(wasm.get(..8)?);
+    let mut r = Reader {
+        bytes: wasm,
+        pos: 8,
+    };
+    while r.pos < wasm.len() {
+        let start = r.pos;
+        let id = r.byte().ok()?;
+        let len = r.leb_u32().ok()? as usize;
+        let section = r.take(len).ok()?;
+        match edit(id, section)? {
+            Section::Keep => out.extend_from_slice(&wasm[start..r.pos]),
+            Section::Drop => {}
+            Section::Replace(body) => {
+                out.push(id);
+                put_leb(&mut out, u32::try_from(body.len()).ok()?);
+                out.extend_from_slice(&body);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Appends `v` as a signed LEB128.
 pub(crate) fn put_sleb(out: &mut Vec<u8>, mut v: i32) {
     loop {

@@ -18,9 +18,9 @@ use crate::engine::state::{
     RUN_EXPORT,
 };
 use crate::shape::{
-    append_entries, numeric_globals, put_leb, Reader, CODE_SECTION, EXPORT_SECTION,
-    FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_MEMORY, IMPORT_SECTION, IMPORT_TABLE,
-    TYPE_SECTION,
+    append_entries, numeric_globals, put_leb, rewrite_sections, Reader, Section, CODE_SECTION,
+    EXPORT_SECTION, FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_MEMORY, IMPORT_SECTION,
+    IMPORT_TABLE, TYPE_SECTION,
 };
 
 const GLOBAL_KIND: u8 = 0x03;
@@ -126,34 +126,17 @@ fn loop_called_by(resume: &[u8]) -> Option<u32> {
 
 /// `wasm` with `add`'s entries appended to its sections, the others copied as they are.
 fn append_all(wasm: &[u8], add: &Additions) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(wasm.len() + 1024);
-    out.extend_from_slice(&wasm[..8]);
-    let mut r = Reader {
-        bytes: wasm,
-        pos: 8,
-    };
-    while r.pos < wasm.len() {
-        let start = r.pos;
-        let id = r.byte().ok()?;
-        let len = r.leb_u32().ok()? as usize;
-        let section = r.take(len).ok()?;
+    rewrite_sections(wasm, 1024, |id, section| {
         let (more, entries) = match id {
             TYPE_SECTION => &add.types,
             FUNCTION_SECTION => &add.funcs,
             GLOBAL_SECTION => &add.globals,
             EXPORT_SECTION => &add.exports,
             CODE_SECTION => &add.code,
-            _ => {
-                out.extend_from_slice(&wasm[start..r.pos]);
-                continue;
-            }
+            _ => return Some(Section::Keep),
         };
-        let appended = append_entries(section, *more, entries)?;
-        out.push(id);
-        put_leb(&mut out, u32::try_from(appended.len()).ok()?);
-        out.extend_from_slice(&appended);
-    }
-    Some(out)
+        Some(Section::Replace(append_entries(section, *more, entries)?))
+    })
 }
 
 /// Reads the counts, the two exports and the code bodies [`prepare`] needs.
