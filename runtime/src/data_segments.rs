@@ -10,7 +10,7 @@
 //! compile time, starts as fast either way.
 
 use crate::shape::{
-    put_leb, put_sleb, Reader, IMPORT_FUNC, IMPORT_GLOBAL, IMPORT_MEMORY, IMPORT_SECTION,
+    put_leb, put_sleb, sections, Reader, IMPORT_FUNC, IMPORT_GLOBAL, IMPORT_MEMORY, IMPORT_SECTION,
     IMPORT_TABLE,
 };
 
@@ -35,20 +35,12 @@ const MAX_SEGMENTS: u32 = 100_000;
 /// Go's linker writes them section by section, not by address). Malformed modules are left
 /// to the engine.
 pub(crate) fn coalesce(wasm: &[u8]) -> Option<Vec<u8>> {
-    let mut r = Reader {
-        bytes: wasm,
-        pos: 8,
-    };
     let mut data = None;
-    while r.pos < wasm.len() {
-        let start = r.pos;
-        let id = r.byte().ok()?;
-        let len = r.leb_u32().ok()? as usize;
-        let body = r.take(len).ok()?;
-        match id {
-            IMPORT_SECTION if imports_memory(body)? => return None,
+    for s in sections(wasm)? {
+        match s.id {
+            IMPORT_SECTION if imports_memory(s.body)? => return None,
             DATA_COUNT_SECTION => return None,
-            DATA_SECTION => data = Some((start, r.pos, body)),
+            DATA_SECTION => data = Some((s.start, s.at + s.body.len(), s.body)),
             _ => {}
         }
     }

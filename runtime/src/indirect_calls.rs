@@ -18,9 +18,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::shape::{
-    append_entries, numeric_globals, put_leb, put_sleb, rewrite_sections, Reader, Section,
-    CODE_SECTION, EXPORT_SECTION, FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_SECTION,
-    IMPORT_TABLE, TYPE_SECTION,
+    append_entries, numeric_globals, put_leb, put_sleb, rewrite_sections, sections, Reader,
+    Section, CODE_SECTION, EXPORT_SECTION, FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC,
+    IMPORT_SECTION, IMPORT_TABLE, TYPE_SECTION,
 };
 
 const ELEMENT_SECTION: u8 = 9;
@@ -142,19 +142,13 @@ pub(crate) fn without_table(wasm: &[u8]) -> Option<Vec<u8>> {
 /// [`without_table`] does not apply.
 fn read(wasm: &[u8]) -> Option<Module<'_>> {
     let mut m = Module::default();
-    let mut r = Reader {
-        bytes: wasm,
-        pos: 8,
-    };
-    while r.pos < wasm.len() {
-        let id = r.byte().ok()?;
-        let len = r.leb_u32().ok()? as usize;
-        let at = r.pos;
+    for section in sections(wasm)? {
+        let at = section.at;
         let mut s = Reader {
-            bytes: r.take(len).ok()?,
+            bytes: section.body,
             pos: 0,
         };
-        match id {
+        match section.id {
             TYPE_SECTION => {
                 for _ in 0..s.leb_u32().ok()? {
                     let start = s.pos;

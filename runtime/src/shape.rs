@@ -183,6 +183,38 @@ pub(crate) fn append_entries(section: &[u8], more: u32, entries: &[u8]) -> Optio
     Some(out)
 }
 
+/// One section of a module, as [`sections`] finds it.
+pub(crate) struct RawSection<'a> {
+    pub(crate) id: u8,
+    pub(crate) body: &'a [u8],
+    /// Where the section (its id) starts in the module, and where its body starts.
+    pub(crate) start: usize,
+    pub(crate) at: usize,
+}
+
+/// The sections of `wasm` (after the magic and version), or `None` if they are malformed.
+pub(crate) fn sections(wasm: &[u8]) -> Option<Vec<RawSection<'_>>> {
+    let mut r = Reader {
+        bytes: wasm,
+        pos: 8,
+    };
+    let mut out = Vec::new();
+    while r.pos < wasm.len() {
+        let start = r.pos;
+        let id = r.byte().ok()?;
+        let len = r.leb_u32().ok()? as usize;
+        let at = r.pos;
+        let body = r.take(len).ok()?;
+        out.push(RawSection {
+            id,
+            body,
+            start,
+            at,
+        });
+    }
+    Some(out)
+}
+
 /// What [`rewrite_sections`] does with a section.
 pub(crate) enum Section {
     /// Copied as it is.
@@ -204,20 +236,12 @@ pub(crate) fn rewrite_sections(
 ) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(wasm.len() + extra);
     out.extend_from_slice(wasm.get(..8)?);
-    let mut r = Reader {
-        bytes: wasm,
-        pos: 8,
-    };
-    while r.pos < wasm.len() {
-        let start = r.pos;
-        let id = r.byte().ok()?;
-        let len = r.leb_u32().ok()? as usize;
-        let section = r.take(len).ok()?;
-        match edit(id, section)? {
-            Section::Keep => out.extend_from_slice(&wasm[start..r.pos]),
+    for s in sections(wasm)? {
+        match edit(s.id, s.body)? {
+            Section::Keep => out.extend_from_slice(&wasm[s.start..s.at + s.body.len()]),
             Section::Drop => {}
             Section::Replace(body) => {
-                out.push(id);
+                out.push(s.id);
                 put_leb(&mut out, u32::try_from(body.len()).ok()?);
                 out.extend_from_slice(&body);
             }

@@ -18,9 +18,9 @@ use crate::engine::state::{
     RUN_EXPORT,
 };
 use crate::shape::{
-    append_entries, numeric_globals, put_leb, rewrite_sections, Reader, Section, CODE_SECTION,
-    EXPORT_SECTION, FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_MEMORY, IMPORT_SECTION,
-    IMPORT_TABLE, TYPE_SECTION,
+    append_entries, numeric_globals, put_leb, rewrite_sections, sections, Reader, Section,
+    CODE_SECTION, EXPORT_SECTION, FUNCTION_SECTION, GLOBAL_SECTION, IMPORT_FUNC, IMPORT_MEMORY,
+    IMPORT_SECTION, IMPORT_TABLE, TYPE_SECTION,
 };
 
 const GLOBAL_KIND: u8 = 0x03;
@@ -142,19 +142,12 @@ fn append_all(wasm: &[u8], add: &Additions) -> Option<Vec<u8>> {
 /// Reads the counts, the two exports and the code bodies [`prepare`] needs.
 fn read_layout(wasm: &[u8]) -> Option<Layout> {
     let mut layout = Layout::default();
-    let mut r = Reader {
-        bytes: wasm,
-        pos: 8,
-    };
-    while r.pos < wasm.len() {
-        let id = r.byte().ok()?;
-        let len = r.leb_u32().ok()? as usize;
-        let body = r.take(len).ok()?;
+    for section in sections(wasm)? {
         let mut s = Reader {
-            bytes: body,
+            bytes: section.body,
             pos: 0,
         };
-        match id {
+        match section.id {
             TYPE_SECTION => layout.types = s.leb_u32().ok()?,
             IMPORT_SECTION => layout.imported_funcs = imported_funcs(&mut s)?,
             FUNCTION_SECTION => layout.defined_funcs = s.leb_u32().ok()?,
@@ -172,7 +165,7 @@ fn read_layout(wasm: &[u8]) -> Option<Layout> {
                 }
             }
             CODE_SECTION => {
-                let offset = r.pos - len;
+                let offset = section.at;
                 for _ in 0..s.leb_u32().ok()? {
                     let n = s.leb_u32().ok()? as usize;
                     let at = s.pos;
