@@ -27,12 +27,18 @@ fn inode(st: &rustix::fs::Stat) -> Inode {
 #[derive(Default)]
 struct Hidden {
     dirs: Vec<Inode>,
+    /// The hidden directories' canonical paths, for [`Mount::hidden_below`].
+    paths: Vec<PathBuf>,
     ancestors: Vec<Inode>,
+    /// Changes whenever a directory is hidden, so mounts know to look again.
+    generation: u64,
 }
 
 static HIDDEN: std::sync::RwLock<Hidden> = std::sync::RwLock::new(Hidden {
     dirs: Vec::new(),
+    paths: Vec::new(),
     ancestors: Vec::new(),
+    generation: 0,
 });
 
 fn hidden() -> std::sync::RwLockReadGuard<'static, Hidden> {
@@ -60,6 +66,8 @@ pub fn hide_from_guests(dir: &Path) -> std::io::Result<()> {
     let (this, above) = found.split_first().expect("a path is its own ancestor");
     if !h.dirs.contains(this) {
         h.dirs.push(*this);
+        h.paths.push(dir.clone());
+        h.generation += 1;
     }
     for a in above {
         if !h.ancestors.contains(a) {
@@ -72,10 +80,14 @@ pub fn hide_from_guests(dir: &Path) -> std::io::Result<()> {
 /// Refuses a hidden directory.
 fn visible(st: &rustix::fs::Stat) -> Result<(), Errno> {
     let h = hidden();
-    if h.dirs.is_empty() || !h.dirs.contains(&inode(st)) {
-        Ok(())
-    } else {
-        Err(Errno::ACCESS)
+    let Some(i) = h.dirs.iter().position(|d| *d == inode(st)) else {
+        return Ok(());
+    };
+    // A hidden directory removed since (by the host: no guest can) may have left its inode
+    // to a new one, which is not hidden.
+    match rustix::fs::stat(&h.paths[i]) {
+        Ok(now) if inode(&now) == h.dirs[i] => Err(Errno::ACCESS),
+        _ => Ok(()),
     }
 }
 
@@ -111,8 +123,13 @@ pub struct Mount {
     /// Refuse every write.
     pub readonly: bool,
     root: OwnedFd,
+    /// The identity of the directory `root` holds.
+    root_inode: Inode,
     /// `guest` split into components once, for the lookups of every path.
     guest_parts: Vec<String>,
+    /// The hidden directories below `root`, as paths from it, and the generation of
+    /// [`Hidden`] they were found for.
+    hidden_below: std::sync::Mutex<Option<(u64, Vec<Vec<String>>)>>,
 }
 
 impl Mount {
@@ -137,14 +154,50 @@ impl Mount {
             OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
+        let root_inode = inode(&rustix::fs::fstat(&root)?);
         let (guest_parts, guest) = normalize(guest);
         Ok(Mount {
             guest,
             host,
             readonly,
             root,
+            root_inode,
             guest_parts,
+            hidden_below: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Whether the directory at `rel` below the root (reached without symlinks, `..` or
+    /// crossing a host mount) is a hidden directory or inside one. Each hidden directory
+    /// is looked for among the root's descendants once: the root is one of its ancestors,
+    /// found by identity, so also through a bind mount of one of them. No guest can move
+    /// a hidden directory or its ancestors ([`movable`]), so the paths stay right.
+    fn hides(&self, rel: &[&str]) -> bool {
+        let h = hidden();
+        if h.dirs.is_empty() {
+            return false;
+        }
+        let mut cached = self.hidden_below.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref().is_none_or(|(g, _)| *g != h.generation) {
+            let below = h
+                .paths
+                .iter()
+                .filter_map(|dir| {
+                    let root = dir.ancestors().find(|a| {
+                        rustix::fs::stat(*a).is_ok_and(|st| inode(&st) == self.root_inode)
+                    })?;
+                    let rest = dir.strip_prefix(root).ok()?;
+                    rest.iter()
+                        .map(|c| c.to_str().map(String::from))
+                        .collect::<Option<Vec<String>>>()
+                })
+                .collect();
+            *cached = Some((h.generation, below));
+        }
+        let below = cached.as_ref().map(|(_, b)| b.as_slice()).unwrap_or(&[]);
+        below
+            .iter()
+            .any(|dir| dir.len() <= rel.len() && dir.iter().zip(rel).all(|(a, b)| a == b))
     }
 }
 
@@ -296,6 +349,11 @@ impl Resolved {
 /// onto a mount point enters that mount, and an absolute symlink target starts again from
 /// the guest's root. Outside every mount only the mount points' ancestors exist.
 pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
+    resolve_at_once(mounts, path, follow).unwrap_or_else(|| walk(mounts, path, follow))
+}
+
+/// [`resolve`] component by component.
+fn walk(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
     // A trailing slash names the directory a final symlink points to (POSIX path resolution),
     // and only a directory.
     // A last component `.` (`dir/.`, `dir/./`) names the directory as `.` inside it, which
@@ -455,6 +513,75 @@ pub fn resolve(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, E
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+/// [`resolve`] for the common path, in three system calls where the walk takes three or
+/// four for each component: the directory holding the final name is opened with one
+/// `openat2` that refuses symlinks, magic links, leaving the mount's root and crossing a host
+/// mount, then the final name is looked at as [`resolve`] does. `None` (resolve step by
+/// step) for anything else: `..`, a trailing slash or `.`, a path through a mount point or
+/// the part of the namespace made by the mounts, a hidden directory on the way, a final
+/// symlink to follow, any error (a symlink on the way, an older kernel without `openat2`):
+/// the walk then finds what it meets and gives the same answer or the right error.
+fn resolve_at_once(mounts: &[Mount], path: &str, follow: bool) -> Option<Result<Resolved, Errno>> {
+    use rustix::fs::{openat2, ResolveFlags};
+    if path.ends_with('/') || path.ends_with("/.") {
+        return None;
+    }
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    if parts.contains(&"..") {
+        return None;
+    }
+    // The mount [`resolve`] picks: where the mount points' ancestors end, the longest mount
+    // holding that path.
+    let mut here = 0;
+    while here < parts.len()
+        && mounts
+            .iter()
+            .any(|m| m.guest_parts.len() > here && m.guest_parts[..=here] == parts[..=here])
+    {
+        here += 1;
+    }
+    let (mi, mount) = mounts
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            m.guest_parts.len() <= here && m.guest_parts == parts[..m.guest_parts.len()]
+        })
+        .max_by_key(|(_, m)| m.guest_parts.len())?;
+    let inside = &parts[mount.guest_parts.len()..];
+    let [dirs @ .., last] = inside else {
+        return None;
+    };
+    // Every prefix of the path below the mount must not be another mount's mount point.
+    let through_mount_point = (mount.guest_parts.len() + 1..=parts.len()).any(|n| {
+        mounts
+            .iter()
+            .any(|m| m.guest_parts.len() == n && m.guest_parts == parts[..n])
+    });
+    if dirs.is_empty() || through_mount_point || mount.hides(dirs) {
+        return None;
+    }
+    let dir = openat2(
+        &mount.root,
+        dirs.join("/"),
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+        ResolveFlags::BENEATH
+            | ResolveFlags::NO_SYMLINKS
+            | ResolveFlags::NO_MAGICLINKS
+            | ResolveFlags::NO_XDEV,
+    )
+    .ok()?;
+    match statat(&dir, *last, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) if visible(&st).is_err() => None,
+        Ok(st) if follow && FileType::from_raw_mode(st.st_mode) == FileType::Symlink => None,
+        Ok(_) | Err(Errno::NOENT) => Some(Ok(Resolved::inside(mi, dir, last.to_string()))),
+        Err(_) => None,
     }
 }
 
@@ -633,5 +760,75 @@ mod tests {
         // Nor can a mount show what is inside.
         assert!(Mount::new(&cache, "/c", true).is_err());
         std::fs::remove_dir_all(root).unwrap();
+    }
+
+    /// The result of [`resolve_at_once`], where it gives one, is the walk's; it gives none
+    /// wherever the walk must look at each component.
+    #[test]
+    fn one_call_resolution_agrees_with_the_walk() {
+        let root = tmp();
+        let nested = tmp();
+        std::fs::create_dir_all(root.join("a/b/c")).unwrap();
+        std::fs::write(root.join("a/b/file"), "").unwrap();
+        std::os::unix::fs::symlink("b", root.join("a/to-b")).unwrap();
+        std::os::unix::fs::symlink("c", root.join("a/b/to-c")).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("a/b/abs")).unwrap();
+        let cache = root.join("a/.cache/wasmexec");
+        hide_from_guests(&cache).unwrap();
+        std::fs::create_dir(cache.join("d")).unwrap();
+        std::fs::create_dir_all(root.join("a/m")).unwrap();
+        std::fs::create_dir(nested.join("n")).unwrap();
+        let mounts = vec![
+            Mount::new(&root, "/", false).unwrap(),
+            Mount::new(&nested, "/a/m", true).unwrap(),
+        ];
+        let id = |r: &Resolved| {
+            (
+                r.mount,
+                r.name.clone(),
+                inode(&rustix::fs::fstat(&r.dir).unwrap()),
+            )
+        };
+        let at_once = [
+            "/a/b/c",
+            "/a/b/c/missing",
+            "/a/b/file",
+            "/a/b/to-c",
+            "/a/b/abs",
+            "/a/m/n/x",
+            "/a/.cache/other",
+        ];
+        let stepwise = [
+            "/a/to-b/c",
+            "/a/b/file/x",
+            "/a/b/missing/x",
+            "/a/b/../b/c",
+            "/a/b/c/",
+            "/a/b/c/.",
+            "/a/.cache/wasmexec/d",
+            "/a/.cache/wasmexec/d/x",
+            "/a/.cache/wasmexec",
+            "/a/m/n",
+            "/a/m",
+            "/a",
+        ];
+        for path in at_once.iter().chain(&stepwise) {
+            for follow in [false, true] {
+                let fast = resolve_at_once(&mounts, path, follow);
+                let slow = walk(&mounts, path, follow);
+                let final_link = follow && (path.ends_with("to-c") || path.ends_with("abs"));
+                if !at_once.contains(path) || final_link {
+                    assert!(fast.is_none(), "{path} (follow {follow}) in one call");
+                    continue;
+                }
+                let fast = fast.unwrap_or_else(|| panic!("{path} (follow {follow}) stepwise"));
+                match (fast, slow) {
+                    (Ok(f), Ok(s)) => assert_eq!(id(&f), id(&s), "{path}"),
+                    (f, s) => panic!("{path}: {:?} against {:?}", f.err(), s.err()),
+                }
+            }
+        }
+        std::fs::remove_dir_all(root).unwrap();
+        std::fs::remove_dir_all(nested).unwrap();
     }
 }
