@@ -15,9 +15,10 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
 use rustix::io::Errno;
 
-use crate::js::native::{arg, native};
+use crate::js::native::{arg, define_methods, native};
 use crate::js::ops;
-use crate::js::{Agent, ErrorType, JsResult, Obj, Realm, Throw, TypedArray, Value};
+use crate::js::value::Proto;
+use crate::js::{Agent, Class, ErrorType, JsResult, Kind, Obj, Realm, Throw, TypedArray, Value};
 use crate::stdio::Stdio;
 
 pub use sandbox::Mount;
@@ -56,6 +57,8 @@ pub struct FsState {
     /// The file-mode creation mask `process.umask()` reports and sets, applied to the files
     /// and directories the guest creates (see [`umask`]).
     pub umask: u32,
+    /// The prototype of the objects [`stats`] makes, made at the first.
+    stats_proto: Option<Obj>,
 }
 
 impl Default for FsState {
@@ -67,6 +70,7 @@ impl Default for FsState {
             cwd: "/".into(),
             deadline: None,
             umask: umask::host_umask(),
+            stats_proto: None,
         }
     }
 }
@@ -320,9 +324,26 @@ fn read_stdin(
     }
 }
 
-/// A `Stats`-like object with the fields Go reads and the `is*` methods.
-pub fn stats(st: &rustix::fs::Stat) -> Value {
-    let s = Obj::plain();
+/// A `Stats`-like object: the fields Go reads, and, as in Node, the `is*` methods on a
+/// prototype all of them share (seven function objects less to make for every `stat`).
+pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
+    let proto = fs.stats_proto.get_or_insert_with(|| {
+        let proto = Obj::plain();
+        define_methods(
+            &proto,
+            &[
+                ("isDirectory", |_, this, _| is_kind(this, 0o040000)),
+                ("isFile", |_, this, _| is_kind(this, 0o100000)),
+                ("isSymbolicLink", |_, this, _| is_kind(this, 0o120000)),
+                ("isCharacterDevice", |_, this, _| is_kind(this, 0o020000)),
+                ("isFIFO", |_, this, _| is_kind(this, 0o010000)),
+                ("isSocket", |_, this, _| is_kind(this, 0o140000)),
+                ("isBlockDevice", |_, this, _| is_kind(this, 0o060000)),
+            ],
+        );
+        proto
+    });
+    let s = Obj::with_proto(Class::Object, Kind::Ordinary, Proto::Object(proto.clone()));
     let ms = |sec: f64, nsec: f64| sec * 1000.0 + nsec / 1e6;
     let fields = [
         ("dev", st.st_dev as f64),
@@ -346,19 +367,16 @@ pub fn stats(st: &rustix::fs::Stat) -> Value {
     for (k, v) in fields {
         s.set(k, Value::Number(v));
     }
-    let kind = st.st_mode & 0o170000;
-    for (name, want) in [
-        ("isDirectory", 0o040000),
-        ("isFile", 0o100000),
-        ("isSymbolicLink", 0o120000),
-        ("isCharacterDevice", 0o020000),
-        ("isFIFO", 0o010000),
-        ("isSocket", 0o140000),
-        ("isBlockDevice", 0o060000),
-    ] {
-        s.set(name, native(move |_, _, _| Ok(Value::Bool(kind == want))));
-    }
     Value::Object(s)
+}
+
+/// A `Stats` method: whether `this.mode` says a file of type `want` (Node reads the mode as
+/// well, so a guest changing it changes the answer).
+fn is_kind(this: &Value, want: u32) -> JsResult {
+    let mode = this.as_object().map(|o| o.own("mode").to_number());
+    Ok(Value::Bool(
+        mode.is_some_and(|m| (m as u32) & 0o170000 == want),
+    ))
 }
 
 /// Fails unless `path` is a directory the guest can reach (for `process.chdir`).
@@ -465,7 +483,7 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
         "stat" | "lstat" => {
             let r = locate(fs, p, name == "stat", name)?;
             match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => Ok(stats(&st)),
+                Ok(st) => Ok(stats(fs, &st)),
                 Err(err) => Err(e(err)),
             }
         }
@@ -651,7 +669,7 @@ fn fd_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
                     _ => std::io::stderr().as_fd().try_clone_to_owned(),
                 };
                 match std_fd.map_err(|_| Errno::BADF).and_then(rustix::fs::fstat) {
-                    Ok(st) => Ok(stats(&st)),
+                    Ok(st) => Ok(stats(fs, &st)),
                     Err(err) => fail(err, name, ""),
                 }
             }
@@ -674,7 +692,7 @@ fn fd_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
     let r = match name {
         "fstat" => {
             return rustix::fs::fstat(&f.fd)
-                .map(|st| stats(&st))
+                .map(|st| stats(fs, &st))
                 .or_else(|e| fail(e, name, ""))
         }
         "fsync" => rustix::fs::fsync(&f.fd),
