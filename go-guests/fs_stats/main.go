@@ -65,4 +65,19 @@ func main() {
 	st := stat("stat", dir+"/file")
 	st.Set("mode", 0o40755)
 	fmt.Println("file stats with a directory's mode, isDirectory:", st.Call("isDirectory").Bool())
+	// ... through the prototype chain too, and not of undefined.
+	derived := object.Call("create", stat("stat", dir+"/file"))
+	fmt.Println("an object inheriting a file's stats, isFile:", derived.Call("isFile").Bool())
+	fmt.Println("isFile of undefined:", thrown(func() { protos[0].Get("isFile").Call("call") }))
+}
+
+// thrown runs f and gives the name of the JS error it throws.
+func thrown(f func()) (name string) {
+	defer func() {
+		if err, ok := recover().(js.Error); ok {
+			name = err.Get("name").String()
+		}
+	}()
+	f()
+	return "nothing thrown"
 }

@@ -332,13 +332,13 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
         define_methods(
             &proto,
             &[
-                ("isDirectory", |_, this, _| is_kind(this, 0o040000)),
-                ("isFile", |_, this, _| is_kind(this, 0o100000)),
-                ("isSymbolicLink", |_, this, _| is_kind(this, 0o120000)),
-                ("isCharacterDevice", |_, this, _| is_kind(this, 0o020000)),
-                ("isFIFO", |_, this, _| is_kind(this, 0o010000)),
-                ("isSocket", |_, this, _| is_kind(this, 0o140000)),
-                ("isBlockDevice", |_, this, _| is_kind(this, 0o060000)),
+                ("isDirectory", |g, this, _| is_kind(g, this, 0o040000)),
+                ("isFile", |g, this, _| is_kind(g, this, 0o100000)),
+                ("isSymbolicLink", |g, this, _| is_kind(g, this, 0o120000)),
+                ("isCharacterDevice", |g, this, _| is_kind(g, this, 0o020000)),
+                ("isFIFO", |g, this, _| is_kind(g, this, 0o010000)),
+                ("isSocket", |g, this, _| is_kind(g, this, 0o140000)),
+                ("isBlockDevice", |g, this, _| is_kind(g, this, 0o060000)),
             ],
         );
         proto
@@ -370,13 +370,26 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
     Value::Object(s)
 }
 
-/// A `Stats` method: whether `this.mode` says a file of type `want` (Node reads the mode as
-/// well, so a guest changing it changes the answer).
-fn is_kind(this: &Value, want: u32) -> JsResult {
-    let mode = this.as_object().map(|o| o.own("mode").to_number());
-    Ok(Value::Bool(
-        mode.is_some_and(|m| (m as u32) & 0o170000 == want),
-    ))
+/// A `Stats` method: whether `this.mode` says a file of type `want`. As Node's, it reads
+/// `mode` as JS does (through the prototype chain and getters), so a guest changing it
+/// changes the answer, and fails on `undefined` or `null`.
+fn is_kind(agent: &mut dyn Agent, this: &Value, want: u32) -> JsResult {
+    let mode = match this {
+        Value::Object(_) => ops::get(agent, this, b"mode")?,
+        Value::Undefined | Value::Null => {
+            let what = if matches!(this, Value::Null) {
+                "null"
+            } else {
+                "undefined"
+            };
+            return crate::js::errors::type_error(format!(
+                "Cannot read properties of {what} (reading 'mode')"
+            ));
+        }
+        _ => Value::Undefined,
+    };
+    let mode = crate::js::number::to_uint32(mode.to_number());
+    Ok(Value::Bool(mode & 0o170000 == want))
 }
 
 /// Fails unless `path` is a directory the guest can reach (for `process.chdir`).
