@@ -495,7 +495,11 @@ fn path_op(fs: &mut FsState, name: &str, args: &[Value]) -> JsResult {
         }
         "stat" | "lstat" => {
             let r = locate(fs, p, name == "stat", name)?;
-            match rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+            let st = match r.stat {
+                Some(st) => Ok(st),
+                None => rustix::fs::statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW),
+            };
+            match st {
                 Ok(st) => Ok(stats(fs, &st)),
                 Err(err) => Err(e(err)),
             }

@@ -327,6 +327,9 @@ pub struct Resolved {
     pub mount_point: bool,
     /// The mount holding the name: the one over it for a mount point, else `mount`.
     pub parent_mount: usize,
+    /// What the resolution found at `name` (not following a symlink there, which it
+    /// followed if asked to), when it looked: a `stat` or `lstat` needs no second look.
+    pub stat: Option<rustix::fs::Stat>,
 }
 
 impl Resolved {
@@ -338,6 +341,15 @@ impl Resolved {
             name,
             mount_point: false,
             parent_mount: mount,
+            stat: None,
+        }
+    }
+
+    /// [`Resolved::inside`] with what is at the name.
+    fn found(mount: usize, dir: OwnedFd, name: String, st: rustix::fs::Stat) -> Resolved {
+        Resolved {
+            stat: Some(st),
+            ..Resolved::inside(mount, dir, name)
         }
     }
 }
@@ -419,6 +431,7 @@ fn walk(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
                     name: ".".into(),
                     mount_point,
                     parent_mount,
+                    stat: None,
                 });
             };
             if comp == ".." {
@@ -504,7 +517,7 @@ fn walk(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
                         return Ok(Resolved::inside(mi, dir, ".".into()));
                     }
                     let dir = stack.pop().expect("non-empty");
-                    return Ok(Resolved::inside(mi, dir, comp));
+                    return Ok(Resolved::found(mi, dir, comp, st));
                 }
                 Err(Errno::NOENT) if last && !trailing_dot => {
                     let dir = stack.pop().expect("non-empty");
@@ -580,7 +593,8 @@ fn resolve_at_once(mounts: &[Mount], path: &str, follow: bool) -> Option<Result<
     match statat(&dir, *last, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) if visible(&st).is_err() => None,
         Ok(st) if follow && FileType::from_raw_mode(st.st_mode) == FileType::Symlink => None,
-        Ok(_) | Err(Errno::NOENT) => Some(Ok(Resolved::inside(mi, dir, last.to_string()))),
+        Ok(st) => Some(Ok(Resolved::found(mi, dir, last.to_string(), st))),
+        Err(Errno::NOENT) => Some(Ok(Resolved::inside(mi, dir, last.to_string()))),
         Err(_) => None,
     }
 }
