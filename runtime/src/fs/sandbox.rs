@@ -24,22 +24,28 @@ fn inode(st: &rustix::fs::Stat) -> Inode {
 /// Host directories no guest of this process may see into (the compiled-module cache, whose
 /// entries become native code), and their ancestors, which no guest may rename or remove (or
 /// it could put a directory of its own, with a key it knows, where the next run looks).
+/// Each directory by identity and canonical path: the identity decides, the path confirms
+/// (a directory removed since, by the host, may have left its inode to a new one).
 #[derive(Default)]
 struct Hidden {
-    dirs: Vec<Inode>,
-    /// The hidden directories' canonical paths, for [`Mount::hidden_below`].
-    paths: Vec<PathBuf>,
-    ancestors: Vec<Inode>,
+    dirs: Vec<(Inode, PathBuf)>,
+    ancestors: Vec<(Inode, PathBuf)>,
     /// Changes whenever a directory is hidden, so mounts know to look again.
     generation: u64,
 }
 
 static HIDDEN: std::sync::RwLock<Hidden> = std::sync::RwLock::new(Hidden {
     dirs: Vec::new(),
-    paths: Vec::new(),
     ancestors: Vec::new(),
     generation: 0,
 });
+
+/// Whether `st` is one of `dirs`, still where it was hidden.
+fn among(dirs: &[(Inode, PathBuf)], st: &rustix::fs::Stat) -> bool {
+    dirs.iter().any(|(id, path)| {
+        *id == inode(st) && rustix::fs::stat(path).is_ok_and(|now| inode(&now) == *id)
+    })
+}
 
 fn hidden() -> std::sync::RwLockReadGuard<'static, Hidden> {
     HIDDEN.read().unwrap_or_else(|e| e.into_inner())
@@ -60,18 +66,17 @@ pub fn hide_from_guests(dir: &Path) -> std::io::Result<()> {
     let mut found = Vec::new();
     for a in dir.ancestors() {
         let st = rustix::fs::stat(a)?;
-        found.push(inode(&st));
+        found.push((inode(&st), a.to_path_buf()));
     }
     let mut h = HIDDEN.write().unwrap_or_else(|e| e.into_inner());
     let (this, above) = found.split_first().expect("a path is its own ancestor");
     if !h.dirs.contains(this) {
-        h.dirs.push(*this);
-        h.paths.push(dir.clone());
+        h.dirs.push(this.clone());
         h.generation += 1;
     }
     for a in above {
         if !h.ancestors.contains(a) {
-            h.ancestors.push(*a);
+            h.ancestors.push(a.clone());
         }
     }
     Ok(())
@@ -79,15 +84,9 @@ pub fn hide_from_guests(dir: &Path) -> std::io::Result<()> {
 
 /// Refuses a hidden directory.
 fn visible(st: &rustix::fs::Stat) -> Result<(), Errno> {
-    let h = hidden();
-    let Some(i) = h.dirs.iter().position(|d| *d == inode(st)) else {
-        return Ok(());
-    };
-    // A hidden directory removed since (by the host: no guest can) may have left its inode
-    // to a new one, which is not hidden.
-    match rustix::fs::stat(&h.paths[i]) {
-        Ok(now) if inode(&now) == h.dirs[i] => Err(Errno::ACCESS),
-        _ => Ok(()),
+    match among(&hidden().dirs, st) {
+        true => Err(Errno::ACCESS),
+        false => Ok(()),
     }
 }
 
@@ -107,9 +106,7 @@ pub fn movable(r: &Resolved) -> Result<(), Errno> {
         return Ok(());
     }
     match statat(&r.dir, r.name.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
-        Ok(st) if h.dirs.contains(&inode(&st)) || h.ancestors.contains(&inode(&st)) => {
-            Err(Errno::ACCESS)
-        }
+        Ok(st) if among(&h.dirs, &st) || among(&h.ancestors, &st) => Err(Errno::ACCESS),
         _ => Ok(()),
     }
 }
@@ -180,9 +177,9 @@ impl Mount {
         let mut cached = self.hidden_below.lock().unwrap_or_else(|e| e.into_inner());
         if cached.as_ref().is_none_or(|(g, _)| *g != h.generation) {
             let below = h
-                .paths
+                .dirs
                 .iter()
-                .filter_map(|dir| {
+                .filter_map(|(_, dir)| {
                     let root = dir.ancestors().find(|a| {
                         rustix::fs::stat(*a).is_ok_and(|st| inode(&st) == self.root_inode)
                     })?;
@@ -844,5 +841,21 @@ mod tests {
         }
         std::fs::remove_dir_all(root).unwrap();
         std::fs::remove_dir_all(nested).unwrap();
+    }
+
+    /// A hidden directory counts only while it is still where it was hidden: a directory
+    /// that got its inode after it was removed is not hidden.
+    #[test]
+    fn a_removed_hidden_directory_hides_nothing() {
+        let root = tmp();
+        let (a, b) = (root.join("a"), root.join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        let st = rustix::fs::stat(&a).unwrap();
+        assert!(among(&[(inode(&st), a.clone())], &st));
+        // The inode recorded for `b`'s path, as if `b` had been removed and `a` had got
+        // its inode.
+        assert!(!among(&[(inode(&st), b.clone())], &st));
+        std::fs::remove_dir_all(root).unwrap();
     }
 }
