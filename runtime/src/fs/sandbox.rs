@@ -310,6 +310,37 @@ pub fn normalize(path: &str) -> (Vec<String>, String) {
     (parts, joined)
 }
 
+/// Whether `path` (components of a guest path) is a mount point or leads to one.
+fn leads_to_mount<S: AsRef<str>>(mounts: &[Mount], path: &[S]) -> bool {
+    mounts.iter().any(|m| starts_with(&m.guest_parts, path))
+}
+
+/// Whether `path` is a mount point.
+fn is_mount_point<S: AsRef<str>>(mounts: &[Mount], path: &[S]) -> bool {
+    mounts
+        .iter()
+        .any(|m| m.guest_parts.len() == path.len() && starts_with(&m.guest_parts, path))
+}
+
+/// The mount holding `path` (the namespace's part made by the mounts): the longest whose
+/// mount point `path` starts with.
+fn mount_holding<'a, S: AsRef<str>>(mounts: &'a [Mount], path: &[S]) -> Option<(usize, &'a Mount)> {
+    mounts
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| starts_with(path, &m.guest_parts))
+        .max_by_key(|(_, m)| m.guest_parts.len())
+}
+
+/// `whole` starts with the components `prefix`.
+fn starts_with<A: AsRef<str>, B: AsRef<str>>(whole: &[A], prefix: &[B]) -> bool {
+    whole.len() >= prefix.len()
+        && whole
+            .iter()
+            .zip(prefix)
+            .all(|(a, b)| a.as_ref() == b.as_ref())
+}
+
 /// A resolved path: the mount, a handle on the directory holding the target, the target's
 /// name in it (`.` for the directory itself).
 pub struct Resolved {
@@ -384,20 +415,14 @@ fn walk(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
                 here.pop();
             } else {
                 here.push(next.clone());
-                let leads_to_mount = mounts.iter().any(|m| m.guest_parts.starts_with(&here));
-                if !leads_to_mount {
+                if !leads_to_mount(mounts, &here) {
                     here.pop();
                     break;
                 }
             }
             todo.pop_front();
         }
-        let Some((mi, mount)) = mounts
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| here.starts_with(&m.guest_parts))
-            .max_by_key(|(_, m)| m.guest_parts.len())
-        else {
+        let Some((mi, mount)) = mount_holding(mounts, &here) else {
             return Err(Errno::NOENT);
         };
         // Below the mount's root, the walk is physical.
@@ -447,7 +472,7 @@ fn walk(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
             }
             // Stepping onto another mount's mount point enters that mount.
             here.push(comp.clone());
-            if mounts.iter().any(|m| m.guest_parts == here) {
+            if is_mount_point(mounts, &here) {
                 for c in here.iter().rev() {
                     todo.push_front(c.clone());
                 }
@@ -549,30 +574,17 @@ fn resolve_at_once(mounts: &[Mount], path: &str, follow: bool) -> Option<Result<
     // The mount [`resolve`] picks: where the mount points' ancestors end, the longest mount
     // holding that path.
     let mut here = 0;
-    while here < parts.len()
-        && mounts
-            .iter()
-            .any(|m| m.guest_parts.len() > here && m.guest_parts[..=here] == parts[..=here])
-    {
+    while here < parts.len() && leads_to_mount(mounts, &parts[..=here]) {
         here += 1;
     }
-    let (mi, mount) = mounts
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| {
-            m.guest_parts.len() <= here && m.guest_parts == parts[..m.guest_parts.len()]
-        })
-        .max_by_key(|(_, m)| m.guest_parts.len())?;
+    let (mi, mount) = mount_holding(mounts, &parts[..here])?;
     let inside = &parts[mount.guest_parts.len()..];
     let [dirs @ .., last] = inside else {
         return None;
     };
-    // Every prefix of the path below the mount must not be another mount's mount point.
-    let through_mount_point = (mount.guest_parts.len() + 1..=parts.len()).any(|n| {
-        mounts
-            .iter()
-            .any(|m| m.guest_parts.len() == n && m.guest_parts == parts[..n])
-    });
+    // No name below the mount's root may be another mount's mount point.
+    let through_mount_point =
+        (mount.guest_parts.len() + 1..=parts.len()).any(|n| is_mount_point(mounts, &parts[..n]));
     if dirs.is_empty() || through_mount_point || mount.hides(dirs) {
         return None;
     }
