@@ -40,7 +40,7 @@ pub(crate) fn coalesce(wasm: &[u8]) -> Option<Vec<u8>> {
         match s.id {
             IMPORT_SECTION if imports_memory(s.body)? => return None,
             DATA_COUNT_SECTION => return None,
-            DATA_SECTION => data = Some((s.start, s.at + s.body.len(), s.body)),
+            DATA_SECTION => data = Some((s.start, s.end(), s.body)),
             _ => {}
         }
     }

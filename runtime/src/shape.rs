@@ -192,6 +192,13 @@ pub(crate) struct RawSection<'a> {
     pub(crate) at: usize,
 }
 
+impl RawSection<'_> {
+    /// Where the section ends in the module.
+    pub(crate) fn end(&self) -> usize {
+        self.at + self.body.len()
+    }
+}
+
 /// The sections of `wasm` (after the magic and version), or `None` if they are malformed.
 pub(crate) fn sections(wasm: &[u8]) -> Option<Vec<RawSection<'_>>> {
     let mut r = Reader {
@@ -238,7 +245,7 @@ pub(crate) fn rewrite_sections(
     out.extend_from_slice(wasm.get(..8)?);
     for s in sections(wasm)? {
         match edit(s.id, s.body)? {
-            Section::Keep => out.extend_from_slice(&wasm[s.start..s.at + s.body.len()]),
+            Section::Keep => out.extend_from_slice(&wasm[s.start..s.end()]),
             Section::Drop => {}
             Section::Replace(body) => {
                 out.push(s.id);

@@ -374,18 +374,13 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
 /// `mode` as JS does (through the prototype chain and getters), so a guest changing it
 /// changes the answer, and fails on `undefined` or `null`.
 fn is_kind(agent: &mut dyn Agent, this: &Value, want: u32) -> JsResult {
+    let unreadable = |what: &str| {
+        crate::js::errors::type_error(format!("Cannot read properties of {what} (reading 'mode')"))
+    };
     let mode = match this {
         Value::Object(_) => ops::get(agent, this, b"mode")?,
-        Value::Undefined | Value::Null => {
-            let what = if matches!(this, Value::Null) {
-                "null"
-            } else {
-                "undefined"
-            };
-            return crate::js::errors::type_error(format!(
-                "Cannot read properties of {what} (reading 'mode')"
-            ));
-        }
+        Value::Undefined => return unreadable("undefined"),
+        Value::Null => return unreadable("null"),
         _ => Value::Undefined,
     };
     let mode = crate::js::number::to_uint32(mode.to_number());

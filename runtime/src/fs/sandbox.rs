@@ -192,9 +192,7 @@ impl Mount {
             *cached = Some((h.generation, below));
         }
         let below = cached.as_ref().map(|(_, b)| b.as_slice()).unwrap_or(&[]);
-        below
-            .iter()
-            .any(|dir| dir.len() <= rel.len() && dir.iter().zip(rel).all(|(a, b)| a == b))
+        below.iter().any(|dir| starts_with(rel, dir))
     }
 }
 
@@ -435,17 +433,10 @@ fn walk(mounts: &[Mount], path: &str, follow: bool) -> Result<Resolved, Errno> {
             let Some(comp) = todo.pop_front() else {
                 let dir = stack.pop().expect("the mount root stays on the stack");
                 let mount_point = stack.is_empty() && entered_at_end && !here.is_empty();
-                let parent_mount = if mount_point {
-                    mounts
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, m)| {
-                            m.guest_parts.len() < here.len() && here.starts_with(&m.guest_parts)
-                        })
-                        .max_by_key(|(_, m)| m.guest_parts.len())
-                        .map_or(mi, |(i, _)| i)
-                } else {
-                    mi
+                // The mount point's name belongs to the mount holding its parent.
+                let parent_mount = match mount_point {
+                    true => mount_holding(mounts, &here[..here.len() - 1]).map_or(mi, |(i, _)| i),
+                    false => mi,
                 };
                 return Ok(Resolved {
                     mount: mi,
