@@ -56,6 +56,38 @@ pub struct Spec {
     /// Node always has one, so the reference needs nothing.
     #[serde(default)]
     pub allow_net: Vec<String>,
+    /// The oldest Go release whose build of the guest behaves the same from run to run; older
+    /// releases' trials are skipped with the reason (as under Node, the guest's own runtime
+    /// decides, and no host can make it agree with itself).
+    pub needs_go: Option<NeedsGo>,
+}
+
+/// A Go release a fixture's guest needs, and why older ones cannot be compared.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsGo {
+    /// `major.minor`, e.g. `1.23`.
+    pub version: String,
+    /// What older releases' builds do instead (under Node too).
+    pub reason: String,
+}
+
+impl NeedsGo {
+    /// `(major, minor)` of [`NeedsGo::version`].
+    pub fn minor(&self) -> Result<(u32, u32)> {
+        let mut parts = self.version.split('.');
+        let mut next = || -> Result<u32> {
+            parts
+                .next()
+                .and_then(|p| p.parse().ok())
+                .with_context(|| format!("needs_go version {:?} is not major.minor", self.version))
+        };
+        let minor = (next()?, next()?);
+        if parts.next().is_some() {
+            bail!("needs_go version {:?} is not major.minor", self.version);
+        }
+        Ok(minor)
+    }
 }
 
 impl Spec {
@@ -174,6 +206,9 @@ impl Spec {
                     m.guest
                 )));
             }
+        }
+        if let Some(needs) = &spec.needs_go {
+            needs.minor().map_err(|e| bad(e.to_string()))?;
         }
         for (i, s) in spec.steps.iter().enumerate() {
             if s.call.is_some() == s.invoke.is_some() {
@@ -299,4 +334,24 @@ pub fn arg_value(v: &toml::Value) -> Result<JsValue> {
         }
         toml::Value::Datetime(_) => bail!("datetimes are not JS values"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NeedsGo;
+
+    fn needs(version: &str) -> NeedsGo {
+        NeedsGo {
+            version: version.into(),
+            reason: String::new(),
+        }
+    }
+
+    #[test]
+    fn needs_go_takes_major_minor_only() {
+        assert_eq!(needs("1.23").minor().unwrap(), (1, 23));
+        for bad in ["1", "1.23.4", "1.x", "", "go1.23"] {
+            assert!(needs(bad).minor().is_err(), "{bad:?} accepted");
+        }
+    }
 }

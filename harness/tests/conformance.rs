@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use wasmexec_harness::engines::EngineConfig;
 use wasmexec_harness::releases::GoRelease;
 use wasmexec_harness::spec::Spec;
@@ -193,6 +193,13 @@ fn bless_trial(fixture: &Fixture) -> Result<(), Failed> {
     let path = wasm_path(&release, fixture.spec.guest_name(&fixture.name))?;
     let t = transcript::run_node(&fixture.name, &fixture.spec, &path, &release)?;
     snapshot(&fixture.name, &fixture.spec, &transcript::render(&t))
+}
+
+/// Why `release` is too old for the fixture's guest (its `needs_go`), if it is.
+fn too_old(spec: &Spec, release: &GoRelease) -> Option<String> {
+    let needs = spec.needs_go.as_ref()?;
+    let (have, need) = (release.minor().ok()?, needs.minor().ok()?);
+    (have < need).then(|| format!("needs Go {}: {}", needs.version, needs.reason))
 }
 
 /// The runs of std suites this process made, for `target/conformance/std-suites.md`.
@@ -393,6 +400,12 @@ fn main() {
                 let (fx, out, release) = (fixtures.clone(), outcomes.clone(), release.clone());
                 let col = column(kind, &release, releases.len());
                 let name = format!("{col}::{}", f.name);
+                if let Some(why) = too_old(&f.spec, &release) {
+                    trials.push(Trial::ignorable_test(name, move || {
+                        Ok(Completion::ignored_with(why))
+                    }));
+                    continue;
+                }
                 trials.push(Trial::test(name.clone(), move || {
                     let start = Instant::now();
                     let r = said_at_once(&name, run_engine_trial(kind, &release, &fx[i]));
