@@ -34,7 +34,8 @@ struct Fixture {
 struct Outcome {
     column: String,
     fixture: String,
-    passed: bool,
+    /// `pass`, `FAIL`, or `skip` (a release older than the fixture's `needs_go`).
+    verdict: &'static str,
     time: Duration,
 }
 
@@ -313,13 +314,9 @@ fn write_report(
                 .iter()
                 .find(|o| o.fixture == f.name && &o.column == c)
             {
+                Some(o) if o.verdict == "skip" => md.push_str(" skip |"),
                 Some(o) => {
-                    let _ = write!(
-                        md,
-                        " {} {:.2}s |",
-                        if o.passed { "pass" } else { "FAIL" },
-                        o.time.as_secs_f64()
-                    );
+                    let _ = write!(md, " {} {:.2}s |", o.verdict, o.time.as_secs_f64());
                 }
                 None => md.push_str(" - |"),
             }
@@ -402,6 +399,12 @@ fn main() {
                 let name = format!("{col}::{}", f.name);
                 if let Some(why) = too_old(&f.spec, &release) {
                     trials.push(Trial::ignorable_test(name, move || {
+                        out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
+                            column: col,
+                            fixture: fx[i].name.clone(),
+                            verdict: "skip",
+                            time: Duration::ZERO,
+                        });
                         Ok(Completion::ignored_with(why))
                     }));
                     continue;
@@ -412,7 +415,7 @@ fn main() {
                     out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
                         column: col.clone(),
                         fixture: fx[i].name.clone(),
-                        passed: r.is_ok(),
+                        verdict: if r.is_ok() { "pass" } else { "FAIL" },
                         time: start.elapsed(),
                     });
                     r
