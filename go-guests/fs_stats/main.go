@@ -61,6 +61,16 @@ func main() {
 		protos = append(protos, object.Call("getPrototypeOf", st))
 	}
 	fmt.Println("one prototype for all:", protos[0].Equal(protos[1]) && protos[1].Equal(protos[2]))
+	// Node's own keys, in Node's order, and its Dates: the *Ms times rounded to whole
+	// milliseconds.
+	st0 := stat("stat", dir+"/file")
+	fmt.Println("own keys:", object.Call("keys", st0).Call("join", ",").String())
+	date, math := js.Global().Get("Date"), js.Global().Get("Math")
+	for _, k := range []string{"atime", "mtime", "ctime", "birthtime"} {
+		d := st0.Get(k)
+		fmt.Printf("  %s is a Date: %v, of Math.round(%sMs): %v\n", k, d.InstanceOf(date), k,
+			d.Call("getTime").Float() == math.Call("round", st0.Get(k+"Ms")).Float())
+	}
 	// The methods read the mode of the object they are called on.
 	st := stat("stat", dir+"/file")
 	st.Set("mode", 0o40755)

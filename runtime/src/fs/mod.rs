@@ -15,6 +15,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
 use rustix::io::Errno;
 
+use crate::js::builtins::date_at;
 use crate::js::native::{arg, define_methods, native};
 use crate::js::ops;
 use crate::js::value::Proto;
@@ -345,27 +346,35 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
     });
     let s = Obj::with_proto(Class::Object, Kind::Ordinary, Proto::Object(proto.clone()));
     let ms = |sec: f64, nsec: f64| sec * 1000.0 + nsec / 1e6;
+    let times = [
+        ("atime", ms(st.st_atime as f64, st.st_atime_nsec as f64)),
+        ("mtime", ms(st.st_mtime as f64, st.st_mtime_nsec as f64)),
+        ("ctime", ms(st.st_ctime as f64, st.st_ctime_nsec as f64)),
+        // stat(2) has no birth time; the change time stands for it.
+        ("birthtime", ms(st.st_ctime as f64, st.st_ctime_nsec as f64)),
+    ];
+    // Node's own keys, in Node's order (`Object.keys` shows it).
     let fields = [
         ("dev", st.st_dev as f64),
-        ("ino", st.st_ino as f64),
         ("mode", st.st_mode as f64),
         ("nlink", st.st_nlink as f64),
         ("uid", st.st_uid as f64),
         ("gid", st.st_gid as f64),
         ("rdev", st.st_rdev as f64),
-        ("size", st.st_size as f64),
         ("blksize", st.st_blksize as f64),
+        ("ino", st.st_ino as f64),
+        ("size", st.st_size as f64),
         ("blocks", st.st_blocks as f64),
-        ("atimeMs", ms(st.st_atime as f64, st.st_atime_nsec as f64)),
-        ("mtimeMs", ms(st.st_mtime as f64, st.st_mtime_nsec as f64)),
-        ("ctimeMs", ms(st.st_ctime as f64, st.st_ctime_nsec as f64)),
-        (
-            "birthtimeMs",
-            ms(st.st_ctime as f64, st.st_ctime_nsec as f64),
-        ),
     ];
     for (k, v) in fields {
         s.set(k, Value::Number(v));
+    }
+    for (k, t) in times {
+        s.set(&format!("{k}Ms"), Value::Number(t));
+    }
+    for (k, t) in times {
+        // As Node: a Date of the time rounded to a whole millisecond (JS's Math.round).
+        s.set(k, Value::Object(date_at((t + 0.5).floor())));
     }
     Value::Object(s)
 }

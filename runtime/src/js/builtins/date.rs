@@ -126,6 +126,12 @@ pub fn install(realm: &mut Realm) {
     define_methods(&ctor, STATICS);
 }
 
+/// A Date whose time value is `ms` since the epoch, as `new Date(ms)` makes it (TimeClip:
+/// whole milliseconds, NaN beyond ±8.64e15).
+pub fn date_at(ms: f64) -> Obj {
+    Obj::new(Class::Date, Kind::Date(time_clip(ms)))
+}
+
 /// `MakeDay(year, month, date)` as days since the epoch (months may overflow).
 pub fn make_day(year: f64, month: f64, date: f64) -> f64 {
     if !(year.is_finite() && month.is_finite() && date.is_finite()) {

@@ -9,6 +9,7 @@ pub mod collections;
 mod crypto;
 mod date;
 mod date_text;
+pub use date::date_at;
 mod error;
 mod function;
 mod globals;
