@@ -346,12 +346,16 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
     });
     let s = Obj::with_proto(Class::Object, Kind::Ordinary, Proto::Object(proto.clone()));
     let ms = |sec: f64, nsec: f64| sec * 1000.0 + nsec / 1e6;
+    let atime = ms(st.st_atime as f64, st.st_atime_nsec as f64);
+    let mtime = ms(st.st_mtime as f64, st.st_mtime_nsec as f64);
+    let ctime = ms(st.st_ctime as f64, st.st_ctime_nsec as f64);
+    // (the number's key, the Date's key, milliseconds since the epoch); stat(2) has no birth
+    // time, the change time stands for it.
     let times = [
-        ("atime", ms(st.st_atime as f64, st.st_atime_nsec as f64)),
-        ("mtime", ms(st.st_mtime as f64, st.st_mtime_nsec as f64)),
-        ("ctime", ms(st.st_ctime as f64, st.st_ctime_nsec as f64)),
-        // stat(2) has no birth time; the change time stands for it.
-        ("birthtime", ms(st.st_ctime as f64, st.st_ctime_nsec as f64)),
+        ("atimeMs", "atime", atime),
+        ("mtimeMs", "mtime", mtime),
+        ("ctimeMs", "ctime", ctime),
+        ("birthtimeMs", "birthtime", ctime),
     ];
     // Node's own keys, in Node's order (`Object.keys` shows it).
     let fields = [
@@ -369,10 +373,10 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
     for (k, v) in fields {
         s.set(k, Value::Number(v));
     }
-    for (k, t) in times {
-        s.set(&format!("{k}Ms"), Value::Number(t));
+    for (k, _, t) in times {
+        s.set(k, Value::Number(t));
     }
-    for (k, t) in times {
+    for (_, k, t) in times {
         // As Node: a Date of the time rounded to a whole millisecond (JS's Math.round).
         s.set(k, Value::Object(date_at((t + 0.5).floor())));
     }
