@@ -34,9 +34,17 @@ struct Fixture {
 struct Outcome {
     column: String,
     fixture: String,
-    /// `pass`, `FAIL`, or `skip` (a release older than the fixture's `needs_go`).
-    verdict: &'static str,
+    verdict: Verdict,
     time: Duration,
+}
+
+/// How a trial ended, for the report.
+#[derive(Clone, Copy, PartialEq)]
+enum Verdict {
+    Pass,
+    Fail,
+    /// Not run: the release is older than the fixture's `needs_go`.
+    Skip,
 }
 
 fn fixtures() -> Vec<Fixture> {
@@ -314,9 +322,12 @@ fn write_report(
                 .iter()
                 .find(|o| o.fixture == f.name && &o.column == c)
             {
-                Some(o) if o.verdict == "skip" => md.push_str(" skip |"),
                 Some(o) => {
-                    let _ = write!(md, " {} {:.2}s |", o.verdict, o.time.as_secs_f64());
+                    let _ = match o.verdict {
+                        Verdict::Skip => write!(md, " skip |"),
+                        Verdict::Pass => write!(md, " pass {:.2}s |", o.time.as_secs_f64()),
+                        Verdict::Fail => write!(md, " FAIL {:.2}s |", o.time.as_secs_f64()),
+                    };
                 }
                 None => md.push_str(" - |"),
             }
@@ -402,7 +413,7 @@ fn main() {
                         out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
                             column: col,
                             fixture: fx[i].name.clone(),
-                            verdict: "skip",
+                            verdict: Verdict::Skip,
                             time: Duration::ZERO,
                         });
                         Ok(Completion::ignored_with(why))
@@ -415,7 +426,11 @@ fn main() {
                     out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
                         column: col.clone(),
                         fixture: fx[i].name.clone(),
-                        verdict: if r.is_ok() { "pass" } else { "FAIL" },
+                        verdict: if r.is_ok() {
+                            Verdict::Pass
+                        } else {
+                            Verdict::Fail
+                        },
                         time: start.elapsed(),
                     });
                     r
