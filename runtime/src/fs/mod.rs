@@ -15,7 +15,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
 use rustix::io::Errno;
 
-use crate::js::builtins::date_at;
+use crate::js::builtins::{date_at, math_round};
 use crate::js::native::{arg, define_methods, native};
 use crate::js::ops;
 use crate::js::value::Proto;
@@ -377,8 +377,8 @@ pub fn stats(fs: &mut FsState, st: &rustix::fs::Stat) -> Value {
         s.set(k, Value::Number(t));
     }
     for (_, k, t) in times {
-        // As Node: a Date of the time rounded to a whole millisecond (JS's Math.round).
-        s.set(k, Value::Object(date_at((t + 0.5).floor())));
+        // As Node: a Date of the time rounded to a whole millisecond.
+        s.set(k, Value::Object(date_at(math_round(t))));
     }
     Value::Object(s)
 }

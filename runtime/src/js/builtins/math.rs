@@ -32,8 +32,8 @@ pub fn install(realm: &mut Realm) {
     realm.define_builtin("Math", Value::Object(m));
 }
 
-/// JS rounds halves up (towards +Infinity).
-fn round(x: f64) -> f64 {
+/// `Math.round`: JS rounds halves up (towards +Infinity).
+pub fn round(x: f64) -> f64 {
     (x + 0.5).floor()
 }
 

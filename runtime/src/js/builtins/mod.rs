@@ -17,6 +17,7 @@ pub mod iterators;
 mod json;
 mod json_parse;
 mod math;
+pub use math::round as math_round;
 mod number;
 mod object;
 mod performance;
