@@ -35,14 +35,13 @@ struct Outcome {
     column: String,
     fixture: String,
     verdict: Verdict,
-    time: Duration,
 }
 
-/// How a trial ended, for the report.
-#[derive(Clone, Copy, PartialEq)]
+/// How a trial ended, and how long it ran, for the report.
+#[derive(Clone, Copy)]
 enum Verdict {
-    Pass,
-    Fail,
+    Pass(Duration),
+    Fail(Duration),
     /// Not run: the release is older than the fixture's `needs_go`.
     Skip,
 }
@@ -325,8 +324,8 @@ fn write_report(
                 Some(o) => {
                     let _ = match o.verdict {
                         Verdict::Skip => write!(md, " skip |"),
-                        Verdict::Pass => write!(md, " pass {:.2}s |", o.time.as_secs_f64()),
-                        Verdict::Fail => write!(md, " FAIL {:.2}s |", o.time.as_secs_f64()),
+                        Verdict::Pass(t) => write!(md, " pass {:.2}s |", t.as_secs_f64()),
+                        Verdict::Fail(t) => write!(md, " FAIL {:.2}s |", t.as_secs_f64()),
                     };
                 }
                 None => md.push_str(" - |"),
@@ -414,7 +413,6 @@ fn main() {
                             column: col,
                             fixture: fx[i].name.clone(),
                             verdict: Verdict::Skip,
-                            time: Duration::ZERO,
                         });
                         Ok(Completion::ignored_with(why))
                     }));
@@ -426,12 +424,10 @@ fn main() {
                     out.lock().unwrap_or_else(|e| e.into_inner()).push(Outcome {
                         column: col.clone(),
                         fixture: fx[i].name.clone(),
-                        verdict: if r.is_ok() {
-                            Verdict::Pass
-                        } else {
-                            Verdict::Fail
+                        verdict: match r {
+                            Ok(()) => Verdict::Pass(start.elapsed()),
+                            Err(_) => Verdict::Fail(start.elapsed()),
                         },
-                        time: start.elapsed(),
                     });
                     r
                 }));
