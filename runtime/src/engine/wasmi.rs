@@ -76,11 +76,20 @@ impl Tiering {
 }
 
 /// Asks a guest whose better code is ready to stop at its next goroutine switch (see
-/// [`glue::mark_for_preemption`]).
+/// [`glue::mark_for_preemption`]). The preempt global stops it the next time it passes
+/// through the dispatch loop; only a guest still running a slice later (so inside Go's
+/// code, not in the loop) has its goroutine marked. Marked in the loop, the goroutine about
+/// to be resumed may be Go's event handler on its way back to the host, which must not be
+/// preempted (see the wasmtime backend's `in_go_code`); the interpreter cannot tell where
+/// it stopped.
 fn request_stop(ctx: &mut impl AsContextMut<Data = WCtx>, ex: &Exports) {
     let Some(t) = &ex.tiering else { return };
     let mut c = ctx.as_context_mut();
+    let asked_before = matches!(t.preempt.get(&c), Val::I32(1));
     let _ = t.preempt.set(&mut c, Val::I32(1));
+    if !asked_before {
+        return;
+    }
     if let Some(Val::I64(g)) = ex
         .globals
         .get(super::state::G_GLOBAL as usize)
