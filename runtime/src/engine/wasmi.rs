@@ -76,12 +76,10 @@ impl Tiering {
 }
 
 /// Asks a guest whose better code is ready to stop at its next goroutine switch (see
-/// [`glue::mark_for_preemption`]). The preempt global stops it the next time it passes
-/// through the dispatch loop; only a guest still running a slice later (so inside Go's
-/// code, not in the loop) has its goroutine marked. Marked in the loop, the goroutine about
-/// to be resumed may be Go's event handler on its way back to the host, which must not be
-/// preempted (see the wasmtime backend's `in_go_code`); the interpreter cannot tell where
-/// it stopped.
+/// [`glue::mark_for_preemption`], which must not be done in the dispatch loop). The
+/// interpreter cannot tell where a fuel slice ended: the preempt global stops the guest the
+/// next time it passes through the loop, and only a guest still running a slice later
+/// (which the loop would have stopped, so inside Go's code) has its goroutine marked.
 fn request_stop(ctx: &mut impl AsContextMut<Data = WCtx>, ex: &Exports) {
     let Some(t) = &ex.tiering else { return };
     let mut c = ctx.as_context_mut();

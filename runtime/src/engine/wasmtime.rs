@@ -86,13 +86,9 @@ fn request_stop(mut ctx: wasmtime::StoreContextMut<'_, WCtx>) {
 }
 
 /// Whether the guest was stopped by the epoch inside one of Go's functions, not in the
-/// dispatch loop [`crate::tier_up::prepare`] added (which has no name; Go names all of its
-/// functions unless the binary is stripped, whose guests then move at their next goroutine
-/// switch only). In the loop, the preempt global alone stops the guest before its next
-/// call; and the `g` global there is the goroutine about to be resumed, maybe the event
-/// handler Go wakes to return to the host: preempted on its way back, it returns from inside
-/// another goroutine's nested call, and the guest deadlocks (`clock_sanity` with a stop asked
-/// for every 50 ms of computing: 6 of 20 runs deadlocked marking there, 0 of 20 without).
+/// dispatch loop [`crate::tier_up::prepare`] added (see [`glue::mark_for_preemption`]). The
+/// loop has no name; Go names all of its functions unless the binary is stripped, whose
+/// guests then move at their next goroutine switch only.
 fn in_go_code(ctx: &wasmtime::StoreContextMut<'_, WCtx>) -> bool {
     let trace = wasmtime::WasmBacktrace::force_capture(ctx);
     trace
