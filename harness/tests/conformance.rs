@@ -113,26 +113,75 @@ fn snapshot(name: &str, spec: &Spec, rendered: &str) -> Result<(), Failed> {
     })
 }
 
-/// Node's transcript of a fixture built by `release`, once per release and fixture.
-fn node_reference(release: &GoRelease, fixture: &Fixture) -> Result<String, Failed> {
-    type Memo = Mutex<std::collections::HashMap<(GoRelease, String), Arc<OnceLock<String>>>>;
+/// How many times a fixture's Node reference may run before a transcript that matches none of
+/// its runs fails the trial.
+const REFERENCE_RUNS: usize = 3;
+
+/// Compares `rendered` with Node's transcripts of a fixture built by `release`. Node runs once
+/// per release and fixture; only when the transcript differs does it run again, up to
+/// [`REFERENCE_RUNS`] in all, and a transcript matching any of its runs passes. Old releases'
+/// own runtimes are not deterministic under load: Go 1.21's `time_after` guest sometimes dies
+/// under Node with "all goroutines are asleep - deadlock!" when its timer fires during a
+/// write, and a flaky reference must not fail a host that behaved like its other runs.
+fn matches_node(
+    kind: EngineConfig,
+    release: &GoRelease,
+    fixture: &Fixture,
+    rendered: &str,
+) -> Result<(), Failed> {
+    type Memo = Mutex<std::collections::HashMap<(GoRelease, String), Arc<Mutex<Vec<String>>>>>;
     static MEMO: OnceLock<Memo> = OnceLock::new();
     let reference = release
         .reference_release()
         .map_err(|e| Failed::from(format!("{e:#}")))?;
-    let slot = MEMO
+    let runs = MEMO
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .entry((reference.clone(), fixture.name.clone()))
         .or_default()
         .clone();
-    if let Some(r) = slot.get() {
-        return Ok(r.clone());
-    }
+    // Held while Node runs, so trials of other engines wait for this run instead of starting
+    // their own.
+    let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner());
     let path = wasm_path(&reference, fixture.spec.guest_name(&fixture.name))?;
-    let t = transcript::run_node(&fixture.name, &fixture.spec, &path, &reference)?;
-    Ok(slot.get_or_init(|| transcript::render(&t)).clone())
+    for attempt in 0..REFERENCE_RUNS {
+        if attempt == runs.len() {
+            let t = transcript::run_node(&fixture.name, &fixture.spec, &path, &reference)?;
+            runs.push(transcript::render(&t));
+        }
+        if runs[attempt] == rendered {
+            if attempt > 0 {
+                eprintln!(
+                    "note: {} (Go {}): Node's runs differ from each other; run {} of {} matches",
+                    fixture.name,
+                    reference.label(),
+                    attempt + 1,
+                    runs.len()
+                );
+            }
+            return Ok(());
+        }
+    }
+    let mut distinct: Vec<&String> = Vec::new();
+    for r in runs.iter() {
+        if !distinct.contains(&r) {
+            distinct.push(r);
+        }
+    }
+    let shown: Vec<String> = distinct
+        .iter()
+        .map(|r| {
+            format!(
+                "--- node ({} of {REFERENCE_RUNS} runs)\n{r}",
+                runs.iter().filter(|x| x == r).count()
+            )
+        })
+        .collect();
+    Err(Failed::from(format!(
+        "differs from live Node:\n{}\n--- {kind}\n{rendered}",
+        shown.join("\n")
+    )))
 }
 
 fn run_engine_trial(
@@ -162,14 +211,7 @@ fn run_engine_trial(
         .find(|d| kind.matches(&d.engine));
     let live = std::env::var("WASMEXEC_REFERENCE").as_deref() == Ok("node");
     let result = if live || release.pinned.is_some() {
-        let reference = node_reference(release, fixture)?;
-        if reference == rendered {
-            Ok(())
-        } else {
-            Err(Failed::from(format!(
-                "differs from live Node:\n--- node\n{reference}\n--- {kind}\n{rendered}"
-            )))
-        }
+        matches_node(kind, release, fixture, &rendered)
     } else if declared.is_some() {
         // Compare without letting insta record a pending snapshot.
         let stored = std::fs::read_to_string(
