@@ -120,9 +120,9 @@ const REFERENCE_RUNS: usize = 3;
 /// Compares `rendered` with Node's transcripts of a fixture built by `release`. Node runs once
 /// per release and fixture; only when the transcript differs does it run again, up to
 /// [`REFERENCE_RUNS`] in all, and a transcript matching any of its runs passes. Old releases'
-/// own runtimes are not deterministic under load: Go 1.21's `time_after` guest sometimes dies
-/// under Node with "all goroutines are asleep - deadlock!" when its timer fires during a
-/// write, and a flaky reference must not fail a host that behaved like its other runs.
+/// own runtimes are not deterministic under load: Go 1.21's `time_after` guest once died under
+/// Node in CI with "all goroutines are asleep - deadlock!" (an event handled inside a stdout
+/// write's call), and a flaky reference must not fail a host that behaved like its other runs.
 fn matches_node(
     kind: EngineConfig,
     release: &GoRelease,
