@@ -144,9 +144,9 @@ fn matches_node(
     // Held while Node runs, so trials of other engines wait for this run instead of starting
     // their own.
     let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner());
-    let path = wasm_path(&reference, fixture.spec.guest_name(&fixture.name))?;
     for attempt in 0..REFERENCE_RUNS {
         if attempt == runs.len() {
+            let path = wasm_path(&reference, fixture.spec.guest_name(&fixture.name))?;
             let t = transcript::run_node(&fixture.name, &fixture.spec, &path, &reference)?;
             runs.push(transcript::render(&t));
         }
@@ -163,20 +163,17 @@ fn matches_node(
             return Ok(());
         }
     }
-    let mut distinct: Vec<&String> = Vec::new();
+    // Each distinct outcome once, with how many runs gave it.
+    let mut outcomes: Vec<(&String, usize)> = Vec::new();
     for r in runs.iter() {
-        if !distinct.contains(&r) {
-            distinct.push(r);
+        match outcomes.iter_mut().find(|(o, _)| *o == r) {
+            Some((_, n)) => *n += 1,
+            None => outcomes.push((r, 1)),
         }
     }
-    let shown: Vec<String> = distinct
+    let shown: Vec<String> = outcomes
         .iter()
-        .map(|r| {
-            format!(
-                "--- node ({} of {REFERENCE_RUNS} runs)\n{r}",
-                runs.iter().filter(|x| x == r).count()
-            )
-        })
+        .map(|(r, n)| format!("--- node ({n} of {REFERENCE_RUNS} runs)\n{r}"))
         .collect();
     Err(Failed::from(format!(
         "differs from live Node:\n{}\n--- {kind}\n{rendered}",

@@ -212,12 +212,12 @@ const M_G0: u64 = 0;
 /// Only for a guest stopped inside Go's code: in the dispatch loop, `g` is the goroutine
 /// about to be resumed, maybe the event handler Go wakes to return to the host, and the guest
 /// can deadlock (`clock_sanity` with a stop asked for every 50 ms of computing: 6 of 20 runs
-/// when marked there, 0 of 20 otherwise). By our reading of Go's `runtime/lock_js.go`, the
-/// handler's way back to the host calls only nosplit code, so the mark outlives the event and
-/// preempts the handler at the start of the next one, before it registers that event. There
-/// the preempt global alone stops the guest before its next call. A mark made inside Go's
-/// code can outlive its call the same way, but only if the goroutine reaches `pause` without
-/// passing another prologue. Each backend tells the two positions apart its own way.
+/// when marked there, 0 of 20 otherwise); there the preempt global alone stops the guest
+/// before its next call. By our reading of Go's `runtime/lock_js.go`, the handler's way back
+/// to the host calls only nosplit code, so the mark outlives the event and preempts the
+/// handler at the start of the next one, before it registers that event. A mark made inside
+/// Go's code can outlive its call the same way, but only if the goroutine reaches `pause`
+/// without passing another prologue. Each backend tells the two positions apart its own way.
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 pub fn mark_for_preemption(mem: &mut [u8], g: u64) {
     let span = |at: u64| {
