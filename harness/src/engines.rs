@@ -1,7 +1,8 @@
 //! The engine configurations trials run on: each engine compiled in, with each of its
 //! compiler tiers (wasmtime's Cranelift and Winch, wasmer's Cranelift and Singlepass; wasmi
 //! interprets), and wasmtime moving each guest through the tiers as it runs
-//! (`wasmtime-tiered`: from the interpreter to Winch to Cranelift code).
+//! (`wasmtime-tiered`: from the interpreter to Winch to Cranelift code; `wasmtime-restless`:
+//! the same, then on to fresh instances of Cranelift code every few milliseconds).
 
 use std::sync::{Mutex, OnceLock};
 
@@ -15,7 +16,13 @@ pub struct EngineConfig {
     /// Its compiler: [`Tier::Optimized`] or [`Tier::Baseline`]; [`Tier::Auto`] for the
     /// configuration that moves guests between tiers.
     pub tier: Tier,
+    /// Whether guests keep moving after their last tier ([`wasmexec::Settings::move_again_after`]).
+    pub restless: bool,
 }
+
+/// How long a guest of the restless configuration stays on one instance (wasmtime's epoch
+/// then ticks as often, so a guest that computes is also stopped inside its code this often).
+const RESTLESS_PERIOD: std::time::Duration = std::time::Duration::from_millis(2);
 
 impl EngineConfig {
     /// Every configuration of the engines compiled in, optimized tiers first.
@@ -26,6 +33,7 @@ impl EngineConfig {
             .map(|&kind| EngineConfig {
                 kind,
                 tier: Tier::Optimized,
+                restless: false,
             })
             .collect();
         for &kind in &available {
@@ -33,11 +41,13 @@ impl EngineConfig {
                 out.push(EngineConfig {
                     kind,
                     tier: Tier::Baseline,
+                    restless: false,
                 });
             }
         }
         if available.contains(&EngineKind::Wasmtime) {
             out.push(EngineConfig::TIERED);
+            out.push(EngineConfig::RESTLESS);
         }
         out
     }
@@ -48,13 +58,30 @@ impl EngineConfig {
     pub const TIERED: EngineConfig = EngineConfig {
         kind: EngineKind::Wasmtime,
         tier: Tier::Auto,
+        restless: false,
     };
 
-    /// `wasmtime`, `wasmtime-winch`, `wasmer`, `wasmer-singlepass`, `wasmi`.
+    /// [`EngineConfig::TIERED`], then moving each guest to a fresh instance of its optimized
+    /// code every 2 ms until it ends: moves at many points of every run
+    /// (inside Go's code while it computes, between events, during a host call's events),
+    /// where a real run makes two.
+    pub const RESTLESS: EngineConfig = EngineConfig {
+        restless: true,
+        ..EngineConfig::TIERED
+    };
+
+    /// Whether guests of this configuration move between instances as they run.
+    pub fn moves(self) -> bool {
+        self.tier == Tier::Auto
+    }
+
+    /// `wasmtime`, `wasmtime-winch`, `wasmer`, `wasmer-singlepass`, `wasmi`,
+    /// `wasmtime-tiered`, `wasmtime-restless`.
     pub fn name(self) -> &'static str {
         match (self.kind, self.tier) {
             (EngineKind::Wasmtime, Tier::Baseline) => "wasmtime-winch",
             (EngineKind::Wasmer, Tier::Baseline) => "wasmer-singlepass",
+            (EngineKind::Wasmtime, Tier::Auto) if self.restless => "wasmtime-restless",
             (EngineKind::Wasmtime, Tier::Auto) => "wasmtime-tiered",
             (kind, _) => kind.name(),
         }
@@ -88,6 +115,7 @@ impl EngineConfig {
             // compiles.
             interpreter_threshold: tiered.then_some(0),
             tier_up_wait: tiered,
+            move_again_after: self.restless.then_some(RESTLESS_PERIOD),
             ..Settings::default()
         };
         // Every fixture's code on every compiling tier takes ~3 GB (more with the std

@@ -181,7 +181,7 @@ pub fn run_engine(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     // The tiered configuration is there to see guests move: compiled code in the cache
     // (the fixed tiers fill it) must not let it start above the interpreter.
-    if engine == EngineConfig::TIERED && !guest.is_interpreted() {
+    if engine.moves() && !guest.is_interpreted() {
         anyhow::bail!("{engine}: the guest started on compiled code, not on the interpreter");
     }
     let mut steps = Vec::new();
@@ -237,7 +237,7 @@ pub fn run_engine(
     }
     // Every fixture's guest reaches a point to move at (an event, or the end of its first
     // slice of interpreter fuel) before it ends.
-    if engine == EngineConfig::TIERED && guest.tier_ups() == 0 {
+    if engine.moves() && guest.tier_ups() == 0 {
         bail!("{engine}: the guest never moved to compiled code");
     }
     let wapc: Vec<Json> = guest.take_wapc_log().iter().map(exchange_json).collect();

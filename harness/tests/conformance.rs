@@ -483,8 +483,9 @@ fn main() {
             for &kind in &engines {
                 for (r, release) in std_releases.iter().enumerate() {
                     // The tiered configuration compiles every suite three times: on the
-                    // first release only.
-                    if kind == EngineConfig::TIERED && r > 0 {
+                    // first release only. The restless one copies a suite's memory (tens
+                    // of MB) at every move, every few milliseconds: fixtures only.
+                    if (kind.moves() && r > 0) || kind.restless {
                         continue;
                     }
                     let col = column(kind, release, std_releases.len());

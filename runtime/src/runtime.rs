@@ -239,6 +239,7 @@ impl Runtime {
                 upgrade: upgrade.clone(),
                 timeout,
                 interest: self.interest.clone(),
+                move_again_after: self.settings.move_again_after,
             };
             backend = Box::new(Tiered::new(backend, pending, module.interpreted));
         }

@@ -285,6 +285,11 @@ pub struct Settings {
     /// made (in memory or in the disk cache) then only spares compiling it: every
     /// [`crate::Runtime::compile`] gives a module that starts on the first tier.
     pub tier_up_wait: bool,
+    /// For testing moves: once a guest made its last move to better code, it keeps moving,
+    /// to a fresh instance of the same code, whenever this long has passed since its last
+    /// move (stopped while computing, or at its next event), so that a test run moves it at
+    /// many more points than the one or two of a real run. `None` (the default) in use.
+    pub move_again_after: Option<std::time::Duration>,
 }
 
 /// The default [`Settings::interpreter_threshold`]: every first run starts on the
@@ -301,6 +306,7 @@ impl Default for Settings {
             memory_reservation: None,
             interpreter_threshold: Some(INTERPRETER_THRESHOLD),
             tier_up_wait: false,
+            move_again_after: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::any::Any;
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use super::state::Snapshot;
 use super::Backend;
@@ -22,12 +23,38 @@ pub struct Upgrade {
     pub code: OnceLock<Option<Compiled>>,
     /// What instances on this code move to next (optimized code after baseline code).
     pub then: Option<Arc<Upgrade>>,
+    /// Not ready before this instant, though made ([`crate::Settings::move_again_after`]).
+    pub not_before: Option<Instant>,
 }
 
 impl Upgrade {
-    /// The code, once compiled.
+    /// Code compiled by `engine`, to be made.
+    pub fn new(engine: Arc<dyn EngineImpl>, then: Option<Arc<Upgrade>>) -> Upgrade {
+        Upgrade {
+            engine,
+            code: OnceLock::new(),
+            then,
+            not_before: None,
+        }
+    }
+
+    /// The code, once compiled (and its time has come).
     pub fn ready(&self) -> Option<&Compiled> {
+        if self.not_before.is_some_and(|t| Instant::now() < t) {
+            return None;
+        }
         self.code.get()?.as_ref()
+    }
+
+    /// Whether this is a move for testing ([`crate::Settings::move_again_after`]).
+    #[cfg(feature = "wasmtime")]
+    pub fn restless(&self) -> bool {
+        self.not_before.is_some()
+    }
+
+    /// Whether the code is ready, or compiling it failed.
+    fn settled(&self) -> bool {
+        self.not_before.is_none_or(|t| Instant::now() >= t) && self.code.get().is_some()
     }
 
     /// Waits until this code and the code after it are compiled (or failed).
@@ -46,6 +73,8 @@ pub struct Pending {
     pub timeout: bool,
     /// Keeps the runtime's background compiles going while the instance may move.
     pub interest: Arc<()>,
+    /// [`crate::Settings::move_again_after`].
+    pub move_again_after: Option<Duration>,
 }
 
 /// The instance's backend while its guest may still move.
@@ -78,7 +107,7 @@ impl Tiered {
     /// once it is. Only called when no guest code is running.
     fn move_if_ready(&mut self) {
         let Some(pending) = &self.pending else { return };
-        if pending.upgrade.code.get().is_some() {
+        if pending.upgrade.settled() {
             self.move_now();
         }
     }
@@ -94,14 +123,22 @@ impl Tiered {
             self.current.arm(None);
             return;
         }
-        if let Some(next) = &pending.upgrade.then {
-            self.current.arm(Some(next.clone()));
-            self.pending = Some(Pending {
-                upgrade: next.clone(),
-                timeout: pending.timeout,
-                interest: pending.interest,
-            });
-        }
+        let next = match (&pending.upgrade.then, pending.move_again_after) {
+            (Some(next), _) => next.clone(),
+            (None, Some(after)) => Arc::new(Upgrade {
+                code: OnceLock::from(pending.upgrade.code.get().cloned().flatten()),
+                not_before: Instant::now().checked_add(after),
+                ..Upgrade::new(pending.upgrade.engine.clone(), None)
+            }),
+            (None, None) => return,
+        };
+        self.current.arm(Some(next.clone()));
+        self.pending = Some(Pending {
+            upgrade: next,
+            timeout: pending.timeout,
+            interest: pending.interest,
+            move_again_after: pending.move_again_after,
+        });
     }
 
     fn try_move(&mut self, upgrade: &Upgrade, timeout: bool) -> Option<()> {

@@ -2,6 +2,7 @@
 //! glue. Deadlines are enforced inside running code by epoch interruption.
 
 use std::any::Any;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -97,7 +98,11 @@ fn in_go_code(ctx: &wasmtime::StoreContextMut<'_, WCtx>) -> bool {
         .is_some_and(|f| f.func_name().is_some())
 }
 
-/// Ticks the epoch of `engine` every 10 ms from one thread for the whole process, so
+/// The epoch's period, in milliseconds: 10, or shorter once an engine with a shorter
+/// [`Settings::move_again_after`] was made (for the whole process: the ticker is one).
+static TICK_MS: AtomicU64 = AtomicU64::new(10);
+
+/// Ticks the epoch of `engine` every [`TICK_MS`] from one thread for the whole process, so
 /// deadlines and moves are noticed inside running guest code.
 fn tick(engine: &wasmtime::Engine) {
     static TICKED: OnceLock<Mutex<Vec<wasmtime::Engine>>> = OnceLock::new();
@@ -105,7 +110,7 @@ fn tick(engine: &wasmtime::Engine) {
         let spawned = std::thread::Builder::new()
             .name("wasmexec-epoch".into())
             .spawn(|| loop {
-                std::thread::sleep(Duration::from_millis(10));
+                std::thread::sleep(Duration::from_millis(TICK_MS.load(Ordering::Relaxed)));
                 if let Some(engines) = TICKED.get() {
                     let engines = engines.lock().unwrap_or_else(|e| e.into_inner());
                     engines.iter().for_each(wasmtime::Engine::increment_epoch);
@@ -269,7 +274,11 @@ fn call_test_export(caller: &mut Caller<'_, WCtx>, a: i32, b: i64) -> Result<i64
 
 impl Link for Linker<WCtx> {
     fn sp(&mut self, m: &str, n: &str, f: SpFn) -> Result<(), String> {
-        self.func_wrap(m, n, move |caller: Caller<'_, WCtx>, sp: i32| {
+        self.func_wrap(m, n, move |mut caller: Caller<'_, WCtx>, sp: i32| {
+            if caller.data().tier_up.as_ref().is_some_and(|u| u.restless()) {
+                // Moves for testing are also asked for at the guest's calls into the host.
+                request_stop(caller.as_context_mut());
+            }
             imports::guarded(f, &mut G::new(caller), sp as u32).map_err(wasmtime::Error::new)
         })
         .map(drop)
@@ -366,6 +375,11 @@ impl Engine {
             .enable_incremental_compilation(functions.clone())
             .map_err(failed)?;
         let baseline = config(settings, wasmtime::Strategy::Winch);
+        if let Some(every) = settings.move_again_after {
+            // Guests moved this often must also be stopped this often while they compute.
+            let ms = u64::try_from(every.as_millis()).unwrap_or(u64::MAX).max(1);
+            TICK_MS.fetch_min(ms, Ordering::Relaxed);
+        }
         Ok(Engine {
             optimized: wasmtime::Engine::new(&optimized).map_err(failed)?,
             baseline: wasmtime::Engine::new(&baseline).map_err(failed)?,

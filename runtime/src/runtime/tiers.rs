@@ -129,11 +129,7 @@ impl Runtime {
         if let Some(upgrade) = optimizing.get(hash) {
             return (upgrade.clone(), false);
         }
-        let upgrade = Arc::new(Upgrade {
-            engine: self.shared.engine.clone(),
-            code: OnceLock::new(),
-            then: None,
-        });
+        let upgrade = Arc::new(Upgrade::new(self.shared.engine.clone(), None));
         optimizing.insert(hash.to_string(), upgrade.clone());
         (upgrade, true)
     }
@@ -172,11 +168,7 @@ impl Runtime {
         next: Option<Arc<Upgrade>>,
         optimize: Option<Arc<Upgrade>>,
     ) -> Module {
-        let baseline = Arc::new(Upgrade {
-            engine: self.shared.engine.clone(),
-            code: OnceLock::new(),
-            then: next.clone(),
-        });
+        let baseline = Arc::new(Upgrade::new(self.shared.engine.clone(), next.clone()));
         module.upgrade = Some(baseline.clone());
         let remembered = self.shared.remember(module.clone());
         if !remembered.is_interpreted() && self.starts_on_code_made() {
