@@ -113,6 +113,7 @@ fn parse() -> Result<Options, clap::Error> {
         limits,
         allow_net: cli.allow_net,
         interpreter_first: true,
+        go_test: false,
         program: cli.program,
         guest_args: cli.guest_args,
     })

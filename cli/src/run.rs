@@ -29,6 +29,8 @@ pub struct Options {
     /// a short program is done before Winch would be) or on baseline code (test binaries,
     /// which run long enough to pay the compile back several times over).
     pub interpreter_first: bool,
+    /// Run as Go's `go_js_wasm_exec`: the program is a test binary `go test` just built.
+    pub go_test: bool,
     pub program: PathBuf,
     pub guest_args: Vec<String>,
 }
@@ -60,6 +62,7 @@ impl Options {
             limits: Limits::default(),
             allow_net: Vec::new(),
             interpreter_first: false,
+            go_test: true,
             program,
             guest_args: args,
         }
@@ -195,6 +198,25 @@ fn config(o: &Options) -> Config {
     })
 }
 
+/// What the builds of one program have in common ([`wasmexec::Runtime::compile_program`]):
+/// the package directory the CLI builds, the wasm file's path, or, for `go test`, which
+/// writes every test binary to a new temporary directory and runs it in its package's
+/// directory, that directory and the binary's name.
+fn program_name(o: &Options, wasm_path: &Path) -> String {
+    let absolute = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    if o.program.is_dir() {
+        return format!("package {}", absolute(&o.program).display());
+    }
+    match (o.go_test, std::env::current_dir(), wasm_path.file_name()) {
+        (true, Ok(dir), Some(name)) => format!(
+            "go test {} {}",
+            absolute(&dir).display(),
+            name.to_string_lossy()
+        ),
+        _ => format!("file {}", absolute(wasm_path).display()),
+    }
+}
+
 /// Runs the program; returns the exit status.
 pub fn run(o: Options) -> Result<i32, String> {
     let wasm_path = if o.program.is_dir() {
@@ -220,9 +242,11 @@ pub fn run(o: Options) -> Result<i32, String> {
     if o.cache {
         runtime = runtime.cache_dir(cache_root().join("modules"));
     }
-    let module =
-        crate::progress::while_compiling(&wasm_path, wasm.len(), || runtime.compile(&wasm))
-            .map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let program = program_name(&o, &wasm_path);
+    let module = crate::progress::while_compiling(&wasm_path, wasm.len(), || {
+        runtime.compile_program(&wasm, &program)
+    })
+    .map_err(|e| format!("{}: {e}", wasm_path.display()))?;
     let mut guest = runtime
         .instantiate(&module, config(&o))
         .map_err(|e| e.to_string())?;

@@ -36,6 +36,8 @@ struct Shared {
     cache_limit: u64,
     /// The optimized code being compiled in the background, by module.
     optimizing: Mutex<HashMap<String, Arc<Upgrade>>>,
+    /// The program each module is a build of ([`Runtime::compile_program`]), by module.
+    programs: Mutex<HashMap<String, String>>,
     /// `max_wasm_stack`, which changes code.
     code_settings: String,
     /// Held by the runtime and by each of its instances that may still move to better
@@ -188,12 +190,24 @@ impl Runtime {
             true => tier_up::prepare(wasm),
             false => data_segments::coalesce(wasm),
         };
-        let code = s
-            .engine
-            .compile(bytes.as_deref().unwrap_or(wasm), CodeTier::Optimized)?;
+        let code = s.compile_optimized(bytes.as_deref().unwrap_or(wasm), &hash)?;
         let module = s.remember(Module::new(code, &shape, &hash, CodeTier::Optimized));
         s.store(&module);
         Ok(module)
+    }
+
+    /// [`Runtime::compile`] of a build of `program`: a name the embedder gives every build of
+    /// one program (the CLI: the path of the wasm file, or for `go test` the package's
+    /// directory and the test binary's name). With a disk cache, the optimized compile of
+    /// each build saves its functions under that name, and the next build's compile reuses
+    /// those it has too: successive builds of one Go package share all but a few functions
+    /// (Go numbers functions into its return addresses and data addresses, so different
+    /// programs share almost none). A run of a new build then gets optimized code sooner; the
+    /// code it starts on is compiled as before.
+    pub fn compile_program(&self, wasm: &[u8], program: &str) -> Result<Module, Error> {
+        let hash = cache::hex_digest(&[wasm]);
+        lock(&self.shared.programs).insert(hash, program.to_string());
+        self.compile(wasm)
     }
 
     /// Saves in the disk cache what the optimized compiles still running in the background
@@ -215,6 +229,9 @@ impl Runtime {
         // the extra ones only take room): which module a function belongs to is not known.
         for hash in unfinished {
             let _ = disk.write(&s.unfinished_entry(&hash), &saved);
+            if let Some(program) = lock(&s.programs).get(&hash) {
+                let _ = disk.write(&s.program_entry(program), &saved);
+            }
         }
     }
 
@@ -272,6 +289,7 @@ impl Shared {
             cache_dir: None,
             cache_limit: cache::DEFAULT_LIMIT,
             optimizing: Mutex::new(HashMap::new()),
+            programs: Mutex::new(HashMap::new()),
             code_settings: format!(
                 // Code is compiled from modules `tier_up::prepare` rewrote (2: its data
                 // segments merged too).
@@ -314,6 +332,48 @@ impl Shared {
         let mut id = self.entry(hash, CodeTier::Optimized);
         id.engine.push_str("+unfinished-functions");
         id
+    }
+
+    /// The entry holding the functions the last optimized compile of a build of `program`
+    /// asked for or made ([`Runtime::compile_program`]).
+    fn program_entry(&self, program: &str) -> EntryId {
+        let mut id = self.entry(
+            &cache::hex_digest(&[program.as_bytes()]),
+            CodeTier::Optimized,
+        );
+        id.module.insert_str(0, "program-");
+        id.engine.push_str("+program-functions");
+        id
+    }
+
+    /// Compiles optimized code for the module `hash` (prepared as `bytes`), resuming what a
+    /// process that ended during its compile saved and reusing what the last build of its
+    /// program made; saves this compile's functions for the program's next build.
+    fn compile_optimized(&self, bytes: &[u8], hash: &str) -> Result<Compiled, Error> {
+        let program = lock(&self.programs).get(hash).cloned();
+        let Some(disk) = self.disk() else {
+            return self.engine.compile(bytes, CodeTier::Optimized);
+        };
+        // The unfinished entry is removed once the optimized code is stored.
+        let saved = [
+            Some(self.unfinished_entry(hash)),
+            program.as_deref().map(|p| self.program_entry(p)),
+        ];
+        for id in saved.iter().flatten() {
+            if let Some(functions) = disk.read(id) {
+                self.engine.resume_functions(&functions);
+            }
+        }
+        // Not every function is found again when the compiles run on several threads:
+        // Cranelift (in wasmtime 48) does not clear the exception tables of the contexts it
+        // reuses, and each trampoline leaves one there, so the key of a function compiled on
+        // a context after a trampoline depends on which thread compiled what (a third of a
+        // 13 MB test binary's functions compiled on two threads, a handful on one).
+        let (code, kept) = self.engine.compile_keeping_functions(bytes);
+        if let (Some(program), Some(kept)) = (program, kept) {
+            let _ = disk.write(&self.program_entry(&program), &kept);
+        }
+        code
     }
 
     /// Code of `tier` for the module `hash` from the disk cache.

@@ -11,6 +11,11 @@
 //! during a compile ([`crate::Runtime::save_unfinished_compiles`]) and gives them back
 //! before compiling the module again. Trampolines, the same for every function of a
 //! signature, are compiled once per compile as a side effect.
+//!
+//! The same store carries a program's functions from one build to the next
+//! ([`crate::Runtime::compile_program`]): successive builds of one Go package differ in a
+//! few functions, and the optimized compile of the new build finds the rest here, saved
+//! when the last build's compile ended ([`FunctionStore::save_used`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -20,10 +25,18 @@ use std::sync::Mutex;
 /// Bound on the bytes kept: about eight modules of 16 MB compiled at once.
 const LIMIT: usize = 256 << 20;
 
+/// A compiled function, and whether a compile under way asked for it or made it (what a
+/// program's next build may need: the rest came from older builds).
+#[derive(Debug)]
+struct Entry {
+    value: Vec<u8>,
+    used: bool,
+}
+
 /// The functions compiled while some optimized compile is under way.
 #[derive(Debug, Default)]
 pub(crate) struct FunctionStore {
-    entries: Mutex<HashMap<Vec<u8>, Vec<u8>>>,
+    entries: Mutex<HashMap<Vec<u8>, Entry>>,
     bytes: AtomicUsize,
     /// Optimized compiles under way: the entries are dropped when the last one ends.
     compiling: AtomicUsize,
@@ -33,7 +46,7 @@ pub(crate) struct FunctionStore {
 }
 
 impl FunctionStore {
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Vec<u8>>> {
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, Entry>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -56,18 +69,24 @@ impl FunctionStore {
     /// The entries as `(key length, key, value length, value)` records, or `None` if there
     /// are none.
     pub(crate) fn save(&self) -> Option<Vec<u8>> {
+        self.save_where(|_| true)
+    }
+
+    /// [`FunctionStore::save`] of the entries the compiles under way asked for or made.
+    pub(crate) fn save_used(&self) -> Option<Vec<u8>> {
+        self.save_where(|e| e.used)
+    }
+
+    fn save_where(&self, keep: impl Fn(&Entry) -> bool) -> Option<Vec<u8>> {
         let entries = self.entries();
-        if entries.is_empty() {
-            return None;
-        }
-        let mut out = Vec::with_capacity(self.bytes.load(Ordering::Acquire) + 8 * entries.len());
-        for (k, v) in entries.iter() {
-            for part in [k, v] {
+        let mut out = Vec::new();
+        for (k, e) in entries.iter().filter(|(_, e)| keep(e)) {
+            for part in [k, &e.value] {
                 out.extend_from_slice(&(part.len() as u32).to_le_bytes());
                 out.extend_from_slice(part);
             }
         }
-        Some(out)
+        (!out.is_empty()).then_some(out)
     }
 
     /// Adds the entries [`FunctionStore::save`] wrote (authenticated by the disk cache;
@@ -81,7 +100,7 @@ impl FunctionStore {
             Some(part)
         };
         while let (Some(k), Some(v)) = (next(), next()) {
-            if !self.put(k, v.to_vec()) {
+            if !self.put(k, v.to_vec(), false) {
                 break;
             }
         }
@@ -94,16 +113,16 @@ impl FunctionStore {
     }
 
     /// Keeps `value` under `key` unless that passes [`LIMIT`].
-    fn put(&self, key: &[u8], value: Vec<u8>) -> bool {
+    fn put(&self, key: &[u8], value: Vec<u8>, used: bool) -> bool {
         let size = key.len() + value.len();
         let total = self.bytes.fetch_add(size, Ordering::AcqRel) + size;
         if total > LIMIT {
             self.bytes.fetch_sub(size, Ordering::AcqRel);
             return false;
         }
-        if let Some(old) = self.entries().insert(key.to_vec(), value) {
+        if let Some(old) = self.entries().insert(key.to_vec(), Entry { value, used }) {
             self.bytes
-                .fetch_sub(key.len() + old.len(), Ordering::AcqRel);
+                .fetch_sub(key.len() + old.value.len(), Ordering::AcqRel);
         }
         true
     }
@@ -111,7 +130,10 @@ impl FunctionStore {
 
 impl wasmtime::CacheStore for FunctionStore {
     fn get(&self, key: &[u8]) -> Option<Cow<'_, [u8]>> {
-        let found = self.entries().get(key).map(|v| Cow::Owned(v.clone()));
+        let found = self.entries().get_mut(key).map(|e| {
+            e.used = true;
+            Cow::Owned(e.value.clone())
+        });
         #[cfg(test)]
         if found.is_none() {
             self.misses.fetch_add(1, Ordering::Relaxed);
@@ -120,7 +142,7 @@ impl wasmtime::CacheStore for FunctionStore {
     }
 
     fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
-        self.put(key, value)
+        self.put(key, value, true)
     }
 }
 
@@ -153,6 +175,34 @@ mod tests {
                     .count();
                 assert_eq!(kept, 1, "the last record is cut short");
                 truncated.restore(&[0xff, 0xff, 0xff, 0xff, 1]);
+            });
+        });
+    }
+
+    #[test]
+    fn only_entries_a_compile_asked_for_or_made_are_saved_for_the_next_build() {
+        let last_build = FunctionStore::default();
+        last_build.compiling(|| {
+            last_build.insert(b"kept", vec![1]);
+            last_build.insert(b"dropped", vec![2]);
+        });
+        let saved = last_build.compiling(|| {
+            last_build.insert(b"kept", vec![1]);
+            last_build.insert(b"dropped", vec![2]);
+            last_build.save().expect("two entries")
+        });
+
+        let store = FunctionStore::default();
+        store.compiling(|| {
+            store.restore(&saved);
+            assert!(store.save_used().is_none(), "restored, not asked for yet");
+            assert!(store.get(b"kept").is_some());
+            store.insert(b"new", vec![3]);
+            let next = FunctionStore::default();
+            next.restore(&store.save_used().expect("two used"));
+            next.compiling(|| {
+                assert!(next.get(b"kept").is_some() && next.get(b"new").is_some());
+                assert!(next.get(b"dropped").is_none(), "no compile asked for it");
             });
         });
     }

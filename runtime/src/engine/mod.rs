@@ -196,6 +196,19 @@ pub(crate) trait EngineImpl: Send + Sync {
     /// Gives back what [`EngineImpl::unfinished_functions`] returned, before compiling the
     /// same module again.
     fn resume_functions(&self, _saved: &[u8]) {}
+    /// Compiles optimized code, and returns with it the functions this compile asked the
+    /// optimizing compiler's store for or made (as [`EngineImpl::unfinished_functions`]
+    /// does; `None` for an engine that compiles whole modules only), for the next build
+    /// of the same program.
+    fn compile_keeping_functions(&self, wasm: &[u8]) -> (Result<Compiled, Error>, Option<Vec<u8>>) {
+        (self.compile(wasm, CodeTier::Optimized), None)
+    }
+    /// How many functions the optimizing compiler asked its store for and did not find, in
+    /// the engine's life (what the tests see of the reuse).
+    #[cfg(test)]
+    fn functions_not_found(&self) -> usize {
+        0
+    }
     /// Instantiates with the `gojs` imports linked; with `timeout`, the host's deadline
     /// interrupts running code.
     fn instantiate(

@@ -417,25 +417,38 @@ impl Engine {
     }
 }
 
+/// Compiles `wasm` with its indirect calls made direct. Each tier would compile (with
+/// Cranelift) an entry trampoline for every function in the table, and Go's linker puts all
+/// of them there: more than a third of a Winch compile, 8% of a Cranelift one, whose code
+/// runs indirect calls no slower made direct.
+fn direct_calls(
+    wasm: &[u8],
+    compile: impl FnOnce(&[u8]) -> wasmtime::Result<Module>,
+) -> Result<Compiled, Error> {
+    let direct = crate::indirect_calls::without_table(wasm);
+    let m = compile(direct.as_deref().unwrap_or(wasm))
+        .map_err(|e| super::compile_error(format!("{e:#}")))?;
+    Ok(Arc::new(m))
+}
+
 impl EngineImpl for Engine {
     fn has_baseline(&self) -> bool {
         true
     }
 
     fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
-        // Each tier would compile (with Cranelift) an entry trampoline for every function in
-        // the table, and Go's linker puts all of them there: more than a third of a Winch
-        // compile, 8% of a Cranelift one, whose code runs indirect calls no slower made direct.
-        let direct = crate::indirect_calls::without_table(wasm);
-        let wasm = direct.as_deref().unwrap_or(wasm);
-        let m = match tier {
-            CodeTier::Optimized => self
-                .functions
-                .compiling(|| Module::new(&self.optimized, wasm)),
-            CodeTier::Baseline => Module::new(&self.baseline, wasm),
-        };
-        let m = m.map_err(|e| super::compile_error(format!("{e:#}")))?;
-        Ok(Arc::new(m))
+        match tier {
+            CodeTier::Optimized => self.compile_keeping_functions(wasm).0,
+            CodeTier::Baseline => direct_calls(wasm, |wasm| Module::new(&self.baseline, wasm)),
+        }
+    }
+
+    fn compile_keeping_functions(&self, wasm: &[u8]) -> (Result<Compiled, Error>, Option<Vec<u8>>) {
+        self.functions.compiling(|| {
+            let m = direct_calls(wasm, |wasm| Module::new(&self.optimized, wasm));
+            let kept = m.as_ref().ok().and_then(|_| self.functions.save_used());
+            (m, kept)
+        })
     }
 
     fn serialize(&self, m: &Compiled) -> Option<Vec<u8>> {
@@ -453,6 +466,11 @@ impl EngineImpl for Engine {
 
     fn unfinished_functions(&self) -> Option<Vec<u8>> {
         self.functions.save()
+    }
+
+    #[cfg(test)]
+    fn functions_not_found(&self) -> usize {
+        self.functions.misses()
     }
 
     fn resume_functions(&self, saved: &[u8]) {
