@@ -369,8 +369,11 @@ impl Shared {
         // reuses, and each trampoline leaves one there, so the key of a function compiled on
         // a context after a trampoline depends on which thread compiled what (a third of a
         // 13 MB test binary's functions compiled on two threads, a handful on one).
+        let Some(program) = program else {
+            return self.engine.compile(bytes, CodeTier::Optimized);
+        };
         let (code, kept) = self.engine.compile_keeping_functions(bytes);
-        if let (Some(program), Some(kept)) = (program, kept) {
+        if let Some(kept) = kept {
             let _ = disk.write(&self.program_entry(&program), &kept);
         }
         code

@@ -79,7 +79,8 @@ impl FunctionStore {
 
     fn save_where(&self, keep: impl Fn(&Entry) -> bool) -> Option<Vec<u8>> {
         let entries = self.entries();
-        let mut out = Vec::new();
+        // Room for every entry: more than the used ones take, but never copied again.
+        let mut out = Vec::with_capacity(self.bytes.load(Ordering::Acquire) + 8 * entries.len());
         for (k, e) in entries.iter().filter(|(_, e)| keep(e)) {
             for part in [k, &e.value] {
                 out.extend_from_slice(&(part.len() as u32).to_le_bytes());

@@ -438,7 +438,9 @@ impl EngineImpl for Engine {
 
     fn compile(&self, wasm: &[u8], tier: CodeTier) -> Result<Compiled, Error> {
         match tier {
-            CodeTier::Optimized => self.compile_keeping_functions(wasm).0,
+            CodeTier::Optimized => self
+                .functions
+                .compiling(|| direct_calls(wasm, |wasm| Module::new(&self.optimized, wasm))),
             CodeTier::Baseline => direct_calls(wasm, |wasm| Module::new(&self.baseline, wasm)),
         }
     }
