@@ -63,7 +63,7 @@ impl EngineConfig {
 
     /// [`EngineConfig::TIERED`], then moving each guest to a fresh instance of its optimized
     /// code every 2 ms until it ends: moves at many points of every run
-    /// (inside Go's code while it computes, between events, during a host call's events),
+    /// (inside Go's code while it computes, at its calls into the host, between events),
     /// where a real run makes two.
     pub const RESTLESS: EngineConfig = EngineConfig {
         restless: true,

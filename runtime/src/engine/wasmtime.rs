@@ -578,9 +578,9 @@ mod tests {
         let next = Engine::new(&Settings::default()).unwrap();
         next.resume_functions(&saved);
         let module = next.compile(TWO_FUNCTIONS, CodeTier::Optimized).unwrap();
-        // Every item comes back, but the key wasmtime gives one of the six (two functions,
-        // their trampolines) differs between compiles now and then (about one in a dozen
-        // test runs): that one is compiled again.
+        // Every item comes back, but one of the six (two functions, their trampolines) gets
+        // another key now and then (about one in a dozen test runs), when it is compiled on
+        // a thread after a trampoline (see `Shared::compile_optimized`): compiled again.
         assert!(
             next.functions.misses() <= 1,
             "{} of {compiled} compiled again",

@@ -349,8 +349,8 @@ mod tests {
             first >= 2,
             "a first build compiles every function ({first})"
         );
-        // The changed function is compiled again; now and then one more, whose key
-        // wasmtime gives differently between compiles (see the engine's own test).
+        // The changed function is compiled again; now and then one more, compiled on the
+        // other thread after a trampoline (see `Shared::compile_optimized`).
         let next = compile(&build(3), "p");
         assert!(
             next <= 2 && next < first,
