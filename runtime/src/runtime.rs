@@ -197,8 +197,8 @@ impl Runtime {
     }
 
     /// [`Runtime::compile`] of a build of `program`: a name the embedder gives every build of
-    /// one program (the CLI: the path of the wasm file, or for `go test` the package's
-    /// directory and the test binary's name). With a disk cache, the optimized compile of
+    /// one program (the CLI: the package directory it builds, the path of the wasm file, or
+    /// for `go test` the package's directory and the test binary's name). With a disk cache, the optimized compile of
     /// each build saves its functions under that name, and the next build's compile reuses
     /// those it has too: successive builds of one Go package share all but a few functions
     /// (Go numbers functions into its return addresses and data addresses, so different
@@ -364,14 +364,14 @@ impl Shared {
                 self.engine.resume_functions(&functions);
             }
         }
+        let Some(program) = program else {
+            return self.engine.compile(bytes, CodeTier::Optimized);
+        };
         // Not every function is found again when the compiles run on several threads:
         // Cranelift (in wasmtime 48) does not clear the exception tables of the contexts it
         // reuses, and each trampoline leaves one there, so the key of a function compiled on
         // a context after a trampoline depends on which thread compiled what (a third of a
         // 13 MB test binary's functions compiled on two threads, a handful on one).
-        let Some(program) = program else {
-            return self.engine.compile(bytes, CodeTier::Optimized);
-        };
         let (code, kept) = self.engine.compile_keeping_functions(bytes);
         if let Some(kept) = kept {
             let _ = disk.write(&self.program_entry(&program), &kept);

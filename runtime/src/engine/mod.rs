@@ -300,8 +300,9 @@ pub struct Settings {
     pub tier_up_wait: bool,
     /// For testing moves: once a guest made its last move to better code, it keeps moving,
     /// to a fresh instance of the same code, whenever this long has passed since its last
-    /// move (stopped while computing, or at its next event), so that a test run moves it at
-    /// many more points than the one or two of a real run. `None` (the default) in use.
+    /// move (stopped while computing or, on wasmtime, at a call into the host; or at its
+    /// next event), so that a test run moves it at many more points than the one or two of
+    /// a real run. `None` (the default) in use.
     pub move_again_after: Option<std::time::Duration>,
 }
 
