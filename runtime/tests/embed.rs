@@ -276,6 +276,47 @@ fn auto_tier_starts_on_baseline_code_then_caches_optimized_code() {
     }
 }
 
+#[test]
+fn a_new_build_of_a_named_program_runs_on_the_functions_its_last_build_compiled() {
+    use wasmexec::{Settings, Tier};
+    let optimized = Settings {
+        tier: Tier::Optimized,
+        ..Settings::default()
+    };
+    // The next build: the same code under another hash (a custom section appended), so its
+    // compile finds every function in what the last build's compile saved.
+    let mut next = plugin_wasm().to_vec();
+    next.extend_from_slice(&[0, 5, 4, b'n', b'e', b'x', b't']);
+    for kind in [EngineKind::Wasmtime, EngineKind::Wasmer] {
+        if !kind.is_available() {
+            continue;
+        }
+        let dir =
+            std::env::temp_dir().join(format!("wasmexec-program-{kind}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // Each build in a runtime (a process) of its own, sharing the disk cache.
+        let build = |wasm: &[u8]| {
+            let runtime = Runtime::with_settings(kind, optimized.clone())
+                .unwrap()
+                .cache_dir(&dir);
+            let module = runtime.compile_program(wasm, "plugin").unwrap();
+            adds_numbers(&runtime, &module);
+        };
+        build(plugin_wasm());
+        // wasmtime keeps the program's functions next to the module; wasmer compiles whole
+        // modules only.
+        let program_entries = usize::from(kind == EngineKind::Wasmtime);
+        assert_eq!(cache_entries(&dir), 1 + program_entries, "{kind}");
+        build(&next);
+        assert_eq!(
+            cache_entries(&dir),
+            2 + program_entries,
+            "{kind}: two modules, the program's functions replaced"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
 /// Runs the plugin's `main` on `module`, then checks its exported `add`.
 fn adds_numbers(runtime: &Runtime, module: &wasmexec::Module) {
     let config = Config::new()
