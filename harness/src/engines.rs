@@ -5,6 +5,7 @@
 //! the same, then on to fresh instances of Cranelift code every few milliseconds).
 
 use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 use wasmexec::{EngineKind, Runtime, Settings, Tier};
 
@@ -16,13 +17,11 @@ pub struct EngineConfig {
     /// Its compiler: [`Tier::Optimized`] or [`Tier::Baseline`]; [`Tier::Auto`] for the
     /// configuration that moves guests between tiers.
     pub tier: Tier,
-    /// Whether guests keep moving after their last tier ([`wasmexec::Settings::move_again_after`]).
-    pub restless: bool,
+    /// How long guests stay on one instance once they made their last tier's move, if they
+    /// keep moving ([`wasmexec::Settings::move_again_after`]; wasmtime's epoch then ticks as
+    /// often, so a guest that computes is also stopped inside its code this often).
+    pub restless: Option<Duration>,
 }
-
-/// How long a guest of the restless configuration stays on one instance (wasmtime's epoch
-/// then ticks as often, so a guest that computes is also stopped inside its code this often).
-const RESTLESS_PERIOD: std::time::Duration = std::time::Duration::from_millis(2);
 
 impl EngineConfig {
     /// Every configuration of the engines compiled in, optimized tiers first.
@@ -33,7 +32,7 @@ impl EngineConfig {
             .map(|&kind| EngineConfig {
                 kind,
                 tier: Tier::Optimized,
-                restless: false,
+                restless: None,
             })
             .collect();
         for &kind in &available {
@@ -41,7 +40,7 @@ impl EngineConfig {
                 out.push(EngineConfig {
                     kind,
                     tier: Tier::Baseline,
-                    restless: false,
+                    restless: None,
                 });
             }
         }
@@ -58,7 +57,7 @@ impl EngineConfig {
     pub const TIERED: EngineConfig = EngineConfig {
         kind: EngineKind::Wasmtime,
         tier: Tier::Auto,
-        restless: false,
+        restless: None,
     };
 
     /// [`EngineConfig::TIERED`], then moving each guest to a fresh instance of its optimized
@@ -66,9 +65,19 @@ impl EngineConfig {
     /// (inside Go's code while it computes, at its calls into the host, between events),
     /// where a real run makes two.
     pub const RESTLESS: EngineConfig = EngineConfig {
-        restless: true,
+        restless: Some(Duration::from_millis(2)),
         ..EngineConfig::TIERED
     };
+
+    /// This configuration for Go's std suites: the restless one moves their guests every
+    /// 50 ms instead (each move copies a suite's tens of MB of memory), still hundreds of
+    /// times over the nine suites.
+    pub fn for_suites(self) -> EngineConfig {
+        EngineConfig {
+            restless: self.restless.map(|_| Duration::from_millis(50)),
+            ..self
+        }
+    }
 
     /// Whether guests of this configuration move between instances as they run.
     pub fn moves(self) -> bool {
@@ -81,7 +90,7 @@ impl EngineConfig {
         match (self.kind, self.tier) {
             (EngineKind::Wasmtime, Tier::Baseline) => "wasmtime-winch",
             (EngineKind::Wasmer, Tier::Baseline) => "wasmer-singlepass",
-            (EngineKind::Wasmtime, Tier::Auto) if self.restless => "wasmtime-restless",
+            (EngineKind::Wasmtime, Tier::Auto) if self.restless.is_some() => "wasmtime-restless",
             (EngineKind::Wasmtime, Tier::Auto) => "wasmtime-tiered",
             (kind, _) => kind.name(),
         }
@@ -115,7 +124,7 @@ impl EngineConfig {
             // compiles.
             interpreter_threshold: tiered.then_some(0),
             tier_up_wait: tiered,
-            move_again_after: self.restless.then_some(RESTLESS_PERIOD),
+            move_again_after: self.restless,
             ..Settings::default()
         };
         // Every fixture's code on every compiling tier takes ~3 GB (more with the std

@@ -482,10 +482,9 @@ fn main() {
         for pkg in wasmexec_harness::std_suites::PACKAGES {
             for &kind in &engines {
                 for (r, release) in std_releases.iter().enumerate() {
-                    // The tiered configuration compiles every suite three times: on the
-                    // first release only. The restless one copies a suite's memory (tens
-                    // of MB) at every move, every few milliseconds: fixtures only.
-                    if (kind.moves() && r > 0) || kind.restless {
+                    // The tiered configurations compile every suite three times: on the
+                    // first release only.
+                    if kind.moves() && r > 0 {
                         continue;
                     }
                     let col = column(kind, release, std_releases.len());
@@ -493,7 +492,10 @@ fn main() {
                     let name = format!("std::{col}::{pkg}");
                     trials.push(
                         Trial::test(name.clone(), move || {
-                            said_at_once(&name, std_trial(kind, release.clone(), pkg, runs.clone()))
+                            said_at_once(
+                                &name,
+                                std_trial(kind.for_suites(), release.clone(), pkg, runs.clone()),
+                            )
                         })
                         .with_ignored_flag(!std_on),
                     );
