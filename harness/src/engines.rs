@@ -18,8 +18,8 @@ pub struct EngineConfig {
     /// configuration that moves guests between tiers.
     pub tier: Tier,
     /// How long guests stay on one instance once they made their last tier's move, if they
-    /// keep moving ([`wasmexec::Settings::move_again_after`]; wasmtime's epoch then ticks as
-    /// often, so a guest that computes is also stopped inside its code this often).
+    /// keep moving ([`wasmexec::Settings::move_again_after`]; wasmtime's epoch then ticks at
+    /// least as often, so a guest that computes is also stopped inside its code).
     pub restless: Option<Duration>,
 }
 
