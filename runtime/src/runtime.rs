@@ -169,8 +169,12 @@ impl Runtime {
     /// compiling anything, for bytes that are not wasm, for modules that are not Go js/wasm
     /// programs, and for guests importing functions this runtime does not provide.
     pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
+        self.compile_hashed(wasm, cache::hex_digest(&[wasm]))
+    }
+
+    /// [`Runtime::compile`] of `wasm` whose digest is `hash`.
+    fn compile_hashed(&self, wasm: &[u8], hash: String) -> Result<Module, Error> {
         let shape = shape::read(wasm)?;
-        let hash = cache::hex_digest(&[wasm]);
         if let Some(m) = lock(&self.shared.modules)
             .get(&hash)
             .filter(|_| self.starts_on_code_made())
@@ -206,8 +210,8 @@ impl Runtime {
     /// code it starts on is compiled as before.
     pub fn compile_program(&self, wasm: &[u8], program: &str) -> Result<Module, Error> {
         let hash = cache::hex_digest(&[wasm]);
-        lock(&self.shared.programs).insert(hash, program.to_string());
-        self.compile(wasm)
+        lock(&self.shared.programs).insert(hash.clone(), program.to_string());
+        self.compile_hashed(wasm, hash)
     }
 
     /// Saves in the disk cache what the optimized compiles still running in the background
