@@ -91,6 +91,19 @@ pub struct Host {
     /// pointer can only move while Go code runs, so an import that saw this unchanged since
     /// it read its arguments can skip asking the guest for it again.
     pub(crate) reentries: u64,
+    /// The host's preemption mark on a goroutine, while it may still be unspent
+    /// ([`crate::engine::glue::mark_for_preemption`]).
+    pub(crate) preempt_mark: Option<PreemptMark>,
+}
+
+/// A goroutine the host marked for preemption to move its guest ([`crate::tier_up`]), and
+/// the stack guard the mark replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PreemptMark {
+    /// The address of Go's `g`.
+    pub g: u64,
+    /// Its `stackguard0` before the mark.
+    pub guard: u64,
 }
 
 impl Host {
@@ -122,7 +135,15 @@ impl Host {
             heap: heap.clone(),
             limit_reached: None,
             reentries: 0,
+            preempt_mark: None,
         }
+    }
+
+    /// Whether the host set `_pendingEvent` and Go has not read it yet: Go must not switch
+    /// goroutines before it does, since another goroutine's call into Go would replace it.
+    #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+    pub(crate) fn event_unread(&self) -> bool {
+        !matches!(self.go.own("_pendingEvent"), Value::Null | Value::Undefined)
     }
 
     /// An empty host standing in for `like` while its guest moves to another engine

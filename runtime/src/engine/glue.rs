@@ -119,6 +119,12 @@ impl<S: Access<X>, X: 'static> Guest for G<S, X> {
 
     fn resume(&mut self) -> Result<(), Abort> {
         let ex = self.exports()?;
+        if self.0.ctx().host.preempt_mark.is_some() {
+            self.0.with_memory(&ex, &mut |mem, host| {
+                unmark(mem, host);
+                Ok(())
+            })?;
+        }
         self.0.resume(&ex)
     }
 
@@ -191,13 +197,11 @@ pub fn movable_globals<G>(mut get: impl FnMut(&str) -> Option<G>) -> Vec<G> {
         .collect()
 }
 
-#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 /// Go's `stackPreempt`: a stack guard no stack pointer is above, so the goroutine's next
 /// function prologue enters the scheduler, which preempts it.
 const STACK_PREEMPT: u64 = 0xFFFF_FFFF_FFFF_FADE;
 /// Offsets in Go's `g` (`stackguard0`, `m`) and `m` (`g0`): ones Go's assembly and linker
 /// rely on, the same in every release.
-#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 const G_STACKGUARD0: u64 = 16;
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
 const G_M: u64 = 48;
@@ -206,28 +210,29 @@ const M_G0: u64 = 0;
 
 /// Marks the goroutine `g` (the guest's current one) for preemption, as Go's scheduler
 /// marks one that ran too long, so the guest soon switches goroutines; not the scheduler's
-/// own `g0`, which is never preempted. Wild values in guest memory only make the request
-/// miss (the host asks again later).
+/// own `g0`, which is never preempted, and not while an event the host set is unread (see
+/// below). Wild values in guest memory only make the request miss (the host asks again
+/// later). The mark is recorded in `host` so [`unmark`] can take it back.
 ///
 /// Only for a guest stopped inside Go's code: in the dispatch loop, `g` is the goroutine
-/// about to be resumed, maybe the event handler Go wakes to return to the host, and the guest
-/// can deadlock (`clock_sanity` with a stop asked for every 50 ms of computing: 6 of 20 runs
-/// when marked there, 0 of 20 otherwise); there the preempt global alone stops the guest
-/// before its next call. By our reading of Go's `runtime/lock_js.go`, the handler's way back
-/// to the host calls only nosplit code, so the mark outlives the event and preempts the
-/// handler at the start of the next one, before it registers that event. A mark made inside
-/// Go's code can outlive its call the same way, but only if the goroutine reaches `pause`
-/// without passing another prologue. Each backend tells the two positions apart its own way.
+/// about to be resumed, maybe the event handler Go wakes to return to the host, and the
+/// guest could deadlock (`clock_sanity` with a stop asked for every 50 ms of computing: 6
+/// of 20 runs when marked there, before [`unmark`] existed; 0 of 20 otherwise). Each
+/// backend tells the two positions apart its own way.
+///
+/// A mark must never be spent between the host's entry into Go with an event (`resume`)
+/// and Go's read of `_pendingEvent`: the goroutine would yield there, another goroutine
+/// could call a Go function through the host, which sets `_pendingEvent` again, and the
+/// first event is lost. So the host marks no goroutine while an event is unread, and takes
+/// back an unspent mark before each `resume` ([`unmark`]). Without the first,
+/// `js_concurrent_calls` on `wasmtime-restless` got undefined back from 1-9 of its 6,000
+/// calls in every run; without the second, Go also found its stack corrupted
+/// ("unexpected return pc").
 #[cfg(any(feature = "wasmtime", feature = "wasmi"))]
-pub fn mark_for_preemption(mem: &mut [u8], g: u64) {
-    let span = |at: u64| {
-        let at = usize::try_from(at).ok()?;
-        Some(at..at.checked_add(8)?)
-    };
-    let word = |mem: &[u8], at: u64| {
-        let bytes = mem.get(span(at)?)?;
-        Some(u64::from_le_bytes(bytes.try_into().ok()?))
-    };
+pub fn mark_for_preemption(mem: &mut [u8], host: &mut Host, g: u64) {
+    if host.event_unread() {
+        return;
+    }
     let g0 = g
         .checked_add(G_M)
         .and_then(|at| word(mem, at))
@@ -235,13 +240,50 @@ pub fn mark_for_preemption(mem: &mut [u8], g: u64) {
     if g == 0 || g0.is_none_or(|g0| g0 == g) {
         return;
     }
-    if let Some(guard) = g
+    let Some(guard) = g.checked_add(G_STACKGUARD0).and_then(span) else {
+        return;
+    };
+    let Some(old) = word(mem, guard.start as u64) else {
+        return;
+    };
+    if old == STACK_PREEMPT {
+        return; // marked already, by us or by Go
+    }
+    if let Some(bytes) = mem.get_mut(guard) {
+        bytes.copy_from_slice(&STACK_PREEMPT.to_le_bytes());
+        host.preempt_mark = Some(crate::host::PreemptMark { g, guard: old });
+    }
+}
+
+/// Takes back the host's preemption mark ([`mark_for_preemption`]) if the goroutine has
+/// not spent it: called before each entry into Go with an event, whose handling must not
+/// start with a goroutine switch. A spent mark is left alone (Go reset the guard itself).
+pub fn unmark(mem: &mut [u8], host: &mut Host) {
+    let Some(mark) = host.preempt_mark.take() else {
+        return;
+    };
+    if let Some(bytes) = mark
+        .g
         .checked_add(G_STACKGUARD0)
         .and_then(span)
         .and_then(|r| mem.get_mut(r))
+        .filter(|b| **b == STACK_PREEMPT.to_le_bytes())
     {
-        guard.copy_from_slice(&STACK_PREEMPT.to_le_bytes());
+        bytes.copy_from_slice(&mark.guard.to_le_bytes());
     }
+}
+
+/// The 8 bytes at `at` in guest memory, if they are inside it.
+fn span(at: u64) -> Option<std::ops::Range<usize>> {
+    let at = usize::try_from(at).ok()?;
+    Some(at..at.checked_add(8)?)
+}
+
+/// The little-endian word at `at`, if it is inside guest memory.
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+fn word(mem: &[u8], at: u64) -> Option<u64> {
+    let bytes = mem.get(span(at)?)?;
+    Some(u64::from_le_bytes(bytes.try_into().ok()?))
 }
 
 /// The fault of a module without the loop [`crate::tier_up::prepare`] adds.
@@ -313,4 +355,76 @@ pub fn test_add(a: i32, b: i32) -> i32 {
 /// The fault of a test export the guest lacks.
 pub fn missing_export(name: &str) -> Abort {
     Abort::Fault(format!("the guest does not export {name}"))
+}
+
+#[cfg(all(test, any(feature = "wasmtime", feature = "wasmi")))]
+mod tests {
+    use super::*;
+    use crate::js::{Obj, Value};
+
+    const G: u64 = 0x100;
+    const M: u64 = 0x200;
+    const G0: u64 = 0x300;
+    const GUARD: u64 = 0x1_0000 + 928;
+
+    /// Memory holding a goroutine `G` on an `M` whose `g0` is `G0`.
+    fn memory() -> Vec<u8> {
+        let mut mem = vec![0u8; 0x400];
+        let mut put = |at: u64, v: u64| {
+            mem[at as usize..at as usize + 8].copy_from_slice(&v.to_le_bytes());
+        };
+        put(G + G_STACKGUARD0, GUARD);
+        put(G + G_M, M);
+        put(G0 + G_M, M);
+        put(M + M_G0, G0);
+        mem
+    }
+
+    fn guard(mem: &[u8]) -> u64 {
+        word(mem, G + G_STACKGUARD0).unwrap()
+    }
+
+    fn host() -> Host {
+        let stdio = crate::stdio::Stdio {
+            stdin: Box::new(std::io::empty()),
+            stdin_fd: None,
+            stdout: Box::new(std::io::sink()),
+            stderr: Box::new(std::io::sink()),
+        };
+        Host::new(stdio, crate::node::ProcessInfo::current())
+    }
+
+    #[test]
+    fn an_unspent_mark_is_taken_back_before_the_next_event() {
+        let (mut mem, mut host) = (memory(), host());
+        mark_for_preemption(&mut mem, &mut host, G);
+        assert_eq!(guard(&mem), STACK_PREEMPT);
+        unmark(&mut mem, &mut host);
+        assert_eq!(guard(&mem), GUARD);
+        assert_eq!(host.preempt_mark, None);
+    }
+
+    #[test]
+    fn a_spent_mark_is_left_to_go() {
+        let (mut mem, mut host) = (memory(), host());
+        mark_for_preemption(&mut mem, &mut host, G);
+        // Go spent it and moved the goroutine to a new stack with a new guard.
+        mem[(G + G_STACKGUARD0) as usize..][..8].copy_from_slice(&0x5_0000u64.to_le_bytes());
+        unmark(&mut mem, &mut host);
+        assert_eq!(guard(&mem), 0x5_0000);
+    }
+
+    #[test]
+    fn no_goroutine_is_marked_while_an_event_is_unread_nor_g0() {
+        let (mut mem, mut host) = (memory(), host());
+        host.go.set("_pendingEvent", Value::Object(Obj::plain()));
+        mark_for_preemption(&mut mem, &mut host, G);
+        assert_eq!((guard(&mem), host.preempt_mark), (GUARD, None));
+        host.go.set("_pendingEvent", Value::Null);
+        mark_for_preemption(&mut mem, &mut host, G0);
+        mark_for_preemption(&mut mem, &mut host, 0x3F8); // its fields out of memory
+        assert_eq!(host.preempt_mark, None);
+        mark_for_preemption(&mut mem, &mut host, G);
+        assert_eq!(guard(&mem), STACK_PREEMPT);
+    }
 }

@@ -93,7 +93,8 @@ fn request_stop(ctx: &mut impl AsContextMut<Data = WCtx>, ex: &Exports) {
         .get(super::state::G_GLOBAL as usize)
         .map(|g| g.get(&c))
     {
-        glue::mark_for_preemption(ex.mem.data_mut(&mut c), g as u64);
+        let (mem, data) = ex.mem.data_and_store_mut(&mut c);
+        glue::mark_for_preemption(mem, &mut data.host, g as u64);
     }
 }
 

@@ -82,7 +82,8 @@ fn request_stop(mut ctx: wasmtime::StoreContextMut<'_, WCtx>) {
         .get(super::state::G_GLOBAL as usize)
         .map(|g| g.get(&mut ctx))
     {
-        glue::mark_for_preemption(ex.mem.data_mut(&mut ctx), g as u64);
+        let (mem, data) = ex.mem.data_and_store_mut(&mut ctx);
+        glue::mark_for_preemption(mem, &mut data.host, g as u64);
     }
 }
 
