@@ -240,16 +240,14 @@ pub fn mark_for_preemption(mem: &mut [u8], host: &mut Host, g: u64) {
     if g == 0 || g0.is_none_or(|g0| g0 == g) {
         return;
     }
-    let Some(guard) = g.checked_add(G_STACKGUARD0).and_then(span) else {
+    let Some(at) = g.checked_add(G_STACKGUARD0) else {
         return;
     };
-    let Some(old) = word(mem, guard.start as u64) else {
+    // Not one marked already, by us or by Go: its guard before is not known.
+    let Some(old) = word(mem, at).filter(|&w| w != STACK_PREEMPT) else {
         return;
     };
-    if old == STACK_PREEMPT {
-        return; // marked already, by us or by Go
-    }
-    if let Some(bytes) = mem.get_mut(guard) {
+    if let Some(bytes) = span(at).and_then(|r| mem.get_mut(r)) {
         bytes.copy_from_slice(&STACK_PREEMPT.to_le_bytes());
         host.preempt_mark = Some(crate::host::PreemptMark { g, guard: old });
     }
